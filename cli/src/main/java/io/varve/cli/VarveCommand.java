@@ -1,0 +1,105 @@
+package io.varve.cli;
+
+import io.varve.journal.JournalConfigurationException;
+import io.varve.journal.RuntimeRequirements;
+import io.varve.journal.VarveException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+
+/**
+ * The {@code varve} command: the top of the picocli tree.
+ * <p>
+ * Threading: one invocation per instance.
+ */
+@Command(
+    name = "varve",
+    mixinStandardHelpOptions = true,
+    version = "varve 0.1.0",
+    description = "Varve: an off-heap, memory-mapped, append-only journal.",
+    subcommands = {
+        AppendCommand.class,
+        VerifyCommand.class,
+        DemoCommand.class
+    })
+public final class VarveCommand implements Runnable
+{
+    /** Exit code: all is well. */
+    public static final int OK = 0;
+    /** Exit code: the command found a problem. */
+    public static final int PROBLEM = 1;
+    /** Exit code: bad usage or an I/O error. */
+    public static final int USAGE_OR_IO = 2;
+
+    final PrintStream out;
+    final PrintStream err;
+
+    /**
+     * A command writing to the given streams.
+     *
+     * @param out for results.
+     * @param err for errors.
+     */
+    public VarveCommand(final PrintStream out, final PrintStream err)
+    {
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Entry point of {@code java -jar varve-cli.jar}.
+     *
+     * @param args command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /**
+     * Run a command line against the given streams.
+     *
+     * @param out  for results.
+     * @param err  for errors.
+     * @param args command line.
+     * @return the exit code.
+     */
+    public static int run(final PrintStream out, final PrintStream err, final String... args)
+    {
+        try
+        {
+            RuntimeRequirements.check();
+        }
+        catch (final JournalConfigurationException ex)
+        {
+            err.println("varve: " + ex.getMessage());
+            return USAGE_OR_IO;
+        }
+        final CommandLine commandLine = new CommandLine(new VarveCommand(out, err));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        commandLine.setExecutionExceptionHandler((ex, line, parseResult) ->
+        {
+            err.println("varve " + line.getCommandName() + ": " + describe(ex));
+            return ex instanceof VarveException && !(ex instanceof JournalConfigurationException) ?
+                PROBLEM : USAGE_OR_IO;
+        });
+        return commandLine.execute(args);
+    }
+
+    private static String describe(final Exception ex)
+    {
+        final String message = ex.getMessage();
+        return message == null ? ex.toString() : message;
+    }
+
+    /**
+     * Without a subcommand, print the usage.
+     */
+    public void run()
+    {
+        new CommandLine(this).usage(out);
+    }
+}

@@ -1,0 +1,345 @@
+package io.varve.journal;
+
+import io.varve.journal.format.IndexDescriptor;
+import io.varve.journal.format.JournalCounter;
+import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.recovery.JournalRecovery;
+import io.varve.journal.recovery.RecoveryReport;
+import io.varve.journal.storage.JournalDirectory;
+import io.varve.journal.storage.SegmentHeaderReader;
+import io.varve.journal.storage.MappedFile;
+import io.varve.journal.storage.MetadataFile;
+import io.varve.journal.storage.WriterLock;
+import io.varve.journal.write.Appender;
+import io.varve.journal.write.JournalFailure;
+import io.varve.journal.write.RecordTimestamps;
+import io.varve.journal.write.SegmentMapping;
+import io.varve.journal.write.SegmentPreparer;
+import io.varve.journal.write.SegmentSyncer;
+import io.varve.journal.write.SessionCounters;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.errors.DistinctErrorLog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Set;
+
+/**
+ * A journal open for writing: a directory of pre-allocated, memory-mapped segment files with one
+ * {@link Appender}, a background thread that prepares the next segment and runs periodic forces, and the writer
+ * lock that keeps every other writer out, in this process and in others.
+ * <p>
+ * Opening recovers the journal: it finds the end of the log from the durable position, truncates a torn tail,
+ * refuses corruption below the durable position (see {@link RecoveryMode}), and reports what it did through
+ * {@link #recoveryReport()} and the log. Closing forces everything, so a cleanly closed journal has no unsynced
+ * tail.
+ * <pre>{@code
+ * try (Journal journal = Journal.open(new JournalContext().directory(Path.of("/data/orders"))))
+ * {
+ *     final Appender appender = journal.appender();
+ *     appender.append(buffer, 0, length, ORDER_TYPE);
+ *     appender.sync();
+ * }
+ * }</pre>
+ * Threading: {@link #open(JournalContext)} and {@link #close()} from one thread; the appender's threading is its own.
+ */
+public final class Journal implements AutoCloseable
+{
+    private static final System.Logger LOGGER = System.getLogger("io.varve.journal");
+    /** Names in a journal directory that recovery leaves alone besides segments, indexes, metadata and lock. */
+    private static final Set<String> ALLOWED_NAMES = Set.of();
+
+    private final JournalContext context;
+    private final WriterLock lock;
+    private final MetadataFile metadata;
+    private final SegmentSyncer syncer;
+    private final Appender appender;
+    private final AgentRunner agentRunner;
+    private final JournalFailure failure;
+    private final RecoveryReport recoveryReport;
+    private boolean closed;
+
+    private Journal(
+        final JournalContext context,
+        final WriterLock lock,
+        final MetadataFile metadata,
+        final SegmentSyncer syncer,
+        final Appender appender,
+        final AgentRunner agentRunner,
+        final JournalFailure failure,
+        final RecoveryReport recoveryReport)
+    {
+        this.context = context;
+        this.lock = lock;
+        this.metadata = metadata;
+        this.syncer = syncer;
+        this.appender = appender;
+        this.agentRunner = agentRunner;
+        this.failure = failure;
+        this.recoveryReport = recoveryReport;
+    }
+
+    /**
+     * Open a journal for writing, creating it if the directory holds none, and recover it.
+     *
+     * @param context settings; concluded here.
+     * @return the open journal.
+     * @throws WriterLockedException       when another writer has it open.
+     * @throws JournalCorruptionException  when it is damaged below its durable position, or holds foreign files.
+     * @throws StorageSpaceException       when the first segment cannot be allocated.
+     * @throws JournalConfigurationException when a setting, or the JVM, does not allow it.
+     */
+    public static Journal open(final JournalContext context)
+    {
+        context.conclude();
+        final JournalDirectory directory = new JournalDirectory(context.directory(), context.filePermissions());
+        final WriterLock lock = WriterLock.acquire(context.directory(), context.filePermissions());
+        MetadataFile metadata = null;
+        SegmentSyncer syncer = null;
+        try
+        {
+            directory.delete(JournalDirectoryLayout.METADATA_TEMPORARY_FILE);
+            metadata = openOrCreateMetadata(context, directory);
+            context.segmentLengthOfJournal(metadata.segmentLength());
+            metadata.errorLog().setMemory(0, metadata.errorLog().capacity(), (byte)0);
+            final JournalFailure failure = new JournalFailure(context.directory().toString(),
+                new DistinctErrorLog(metadata.errorLog(), SystemEpochClock.INSTANCE),
+                metadata.counter(JournalCounter.ERRORS));
+            metadata.counter(JournalCounter.ERRORS).setRelease(0);
+
+            final JournalRecovery.Outcome outcome = new JournalRecovery(
+                directory, metadata, context.recoveryMode(), ALLOWED_NAMES, context.indexInterval()).recover();
+            final RecoveryReport report = outcome.report();
+            LOGGER.log(report.droppedAnything() ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                "{0}: {1}", context.directory(), report);
+            metadata.counter(JournalCounter.RECOVERY_DROPPED_RECORDS).setRelease(report.droppedRecords());
+            metadata.counter(JournalCounter.RECOVERY_DROPPED_BYTES).setRelease(report.droppedBytes());
+
+            final FsyncPolicy policy = context.fsyncPolicy();
+            final RecordTimestamps timestamps = new RecordTimestamps(context.clock(), context.exactTimestamps());
+            final SessionCounters sessionCounters = new SessionCounters(
+                metadata, outcome.tail().position(), outcome.tail().nextSequence());
+            syncer = new SegmentSyncer(directory, metadata, metadata.segmentLength(),
+                policy.kind() != FsyncPolicy.Kind.NONE, context.forceInterceptor(), failure,
+                outcome.tail().position());
+            final SegmentPreparer preparer = new SegmentPreparer(directory, metadata.segmentLength(),
+                context.indexInterval(), metadata.journalId(), context.preTouch(), syncer, failure,
+                metadata.counter(JournalCounter.WRITER_POSITION), metadata.counter(JournalCounter.ALLOCATION_STALLS),
+                policy.kind() == FsyncPolicy.Kind.PERIODIC ? policy.interval().toNanos() : 0, timestamps,
+                sessionCounters);
+            final SegmentMapping tail = mapTail(context, directory, metadata, preparer, outcome.tail());
+            publishStartCounters(directory, metadata, outcome.tail());
+
+            final JournalRecovery.RecoveredTail recovered = outcome.tail();
+            final Appender appender = new Appender(context.directory().toString(), metadata,
+                context.maxRecordLength(), context.frameChecksums(), policy, context.clock(), timestamps, preparer,
+                syncer, failure, new Appender.TailState(tail, recovered.offset(), recovered.indexEntries(),
+                recovered.nextIndexOffset(), recovered.nextSequence(), recovered.lastTimestamp()));
+            metadata.writerProcess(ProcessHandle.current().pid(), context.clock().nanoTime());
+
+            final AgentRunner runner = new AgentRunner(
+                new SleepingMillisIdleStrategy(1), failure::record, null, preparer);
+            AgentRunner.startOnThread(runner, context.threadFactory());
+            return new Journal(context, lock, metadata, syncer, appender, runner, failure, report);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(syncer);
+            CloseHelper.quietClose(metadata);
+            lock.close();
+            throw ex;
+        }
+    }
+
+    private static MetadataFile openOrCreateMetadata(final JournalContext context, final JournalDirectory directory)
+    {
+        if (MetadataFile.exists(context.directory()))
+        {
+            return MetadataFile.open(context.directory(), false);
+        }
+        final JournalDirectory.Listing listing = directory.list(ALLOWED_NAMES);
+        if (listing.segmentBases().length > 0)
+        {
+            throw new JournalCorruptionException(context.directory().resolve(JournalDirectoryLayout.METADATA_FILE), -1,
+                "metadata file missing but the directory holds " + listing.segmentBases().length + " segment files",
+                "restore journal.meta from a backup");
+        }
+        if (!listing.foreignNames().isEmpty())
+        {
+            throw new JournalCorruptionException(context.directory().resolve(listing.foreignNames().get(0)), -1,
+                "directory is not empty and holds no journal: cannot create a journal here",
+                "use an empty directory");
+        }
+        long journalId = 0;
+        while (journalId == 0)
+        {
+            journalId = new SecureRandom().nextLong();
+        }
+        return MetadataFile.create(directory, context.segmentLengthForNewJournal(), journalId,
+            context.clock().nanoTime(), SegmentDescriptor.HEADER_LENGTH);
+    }
+
+    private static SegmentMapping mapTail(
+        final JournalContext context,
+        final JournalDirectory directory,
+        final MetadataFile metadata,
+        final SegmentPreparer preparer,
+        final JournalRecovery.RecoveredTail tail)
+    {
+        final int segmentLength = metadata.segmentLength();
+        if (!tail.segmentStarted())
+        {
+            final SegmentMapping mapping = preparer.prepare(tail.basePosition());
+            SegmentDescriptor.writeHeader(mapping.segment().buffer(), segmentLength, tail.basePosition(),
+                tail.nextSequence(), context.clock().nanoTime(), metadata.journalId(), 0);
+            mapping.segment().force(0, SegmentDescriptor.HEADER_LENGTH, context.forceInterceptor());
+            return mapping;
+        }
+        final Path segmentPath = directory.resolve(JournalDirectoryLayout.segmentFileName(tail.basePosition()));
+        final Path indexPath = directory.resolve(JournalDirectoryLayout.indexFileName(tail.basePosition()));
+        MappedFile segment = null;
+        try
+        {
+            segment = MappedFile.map(segmentPath, segmentLength, false);
+            final MappedFile index = MappedFile.map(indexPath, IndexDescriptor.HEADER_LENGTH, true);
+            final int interval = IndexDescriptor.interval(index.buffer());
+            index.close();
+            return new SegmentMapping(tail.basePosition(), segment,
+                MappedFile.map(indexPath, IndexDescriptor.fileLength(segmentLength, interval), false));
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(segment);
+            throw new UncheckedIOException("cannot map tail segment: file=" + segmentPath, ex);
+        }
+    }
+
+    private static void publishStartCounters(
+        final JournalDirectory directory, final MetadataFile metadata, final JournalRecovery.RecoveredTail tail)
+    {
+        final long[] bases = directory.list(ALLOWED_NAMES).segmentBases();
+        final long firstBase = bases.length > 0 ? bases[0] : tail.basePosition();
+        metadata.counter(JournalCounter.SEGMENTS).setRelease(Math.max(bases.length, 1));
+        metadata.counter(JournalCounter.WRITER_POSITION).setRelease(tail.position());
+        metadata.counter(JournalCounter.NEXT_SEQUENCE).setRelease(tail.nextSequence());
+        metadata.counter(JournalCounter.FIRST_POSITION).setRelease(firstBase + SegmentDescriptor.HEADER_LENGTH);
+        final long firstSequence = SegmentHeaderReader.baseSequence(
+            directory.resolve(JournalDirectoryLayout.segmentFileName(firstBase)));
+        metadata.counter(JournalCounter.FIRST_SEQUENCE).setRelease(
+            firstSequence >= 0 ? firstSequence : tail.nextSequence());
+    }
+
+    /**
+     * The journal's one appender.
+     *
+     * @return the appender.
+     */
+    public Appender appender()
+    {
+        return appender;
+    }
+
+    /**
+     * What recovery found and did when this journal opened.
+     *
+     * @return the report.
+     */
+    public RecoveryReport recoveryReport()
+    {
+        return recoveryReport;
+    }
+
+    /**
+     * Position below which every record is on storage.
+     *
+     * @return the durable position.
+     */
+    public long durablePosition()
+    {
+        return syncer.durablePosition();
+    }
+
+    /**
+     * Directory of the journal.
+     *
+     * @return the path.
+     */
+    public Path directory()
+    {
+        return context.directory();
+    }
+
+    /**
+     * Bytes per segment.
+     *
+     * @return the segment length.
+     */
+    public int segmentLength()
+    {
+        return metadata.segmentLength();
+    }
+
+    /**
+     * The journal's metadata file, for counters and tailers.
+     *
+     * @return the mapped file.
+     */
+    public MetadataFile metadata()
+    {
+        return metadata;
+    }
+
+    /**
+     * Whether a force failed and the journal stopped.
+     *
+     * @return true when failed.
+     */
+    public boolean hasFailed()
+    {
+        return failure.hasFailed();
+    }
+
+    /**
+     * Force everything appended, stop the background thread, unmap and release the writer lock. Appending after
+     * close throws {@link JournalClosedException}. A journal that failed closes without forcing.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        RuntimeException error = null;
+        try
+        {
+            if (!failure.hasFailed() && !appender.isClosed())
+            {
+                appender.sync();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            error = ex;
+        }
+        appender.close();
+        CloseHelper.quietClose(agentRunner);
+        CloseHelper.quietClose(syncer);
+        if (!failure.hasFailed())
+        {
+            metadata.writerProcess(0, 0);
+        }
+        CloseHelper.quietClose(metadata);
+        lock.close();
+        if (error != null)
+        {
+            throw error;
+        }
+    }
+}

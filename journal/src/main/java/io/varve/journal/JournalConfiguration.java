@@ -1,0 +1,161 @@
+package io.varve.journal;
+
+import io.varve.journal.format.IndexDescriptor;
+
+/**
+ * Names and defaults of the journal's settings. Each default can be changed with a system property of the given
+ * name; a {@link JournalContext} starts from these values.
+ * <p>
+ * Threading: constants only.
+ */
+public final class JournalConfiguration
+{
+    /** Bytes per segment file, a power of two from 64 KiB to 1 GiB. */
+    public static final String SEGMENT_LENGTH_PROP_NAME = "varve.segment.length";
+    /** Default segment length: 64 MiB. */
+    public static final int SEGMENT_LENGTH_DEFAULT = 64 * 1024 * 1024;
+
+    /** Largest record payload in bytes; at most what a segment can hold. */
+    public static final String MAX_RECORD_LENGTH_PROP_NAME = "varve.max.record.length";
+    /** Default largest record: 16 MiB, or what a segment holds if less. */
+    public static final int MAX_RECORD_LENGTH_DEFAULT = 16 * 1024 * 1024;
+
+    /** Fsync policy: {@code none}, {@code periodic:MILLIS}, {@code batch} or {@code every-record}. */
+    public static final String FSYNC_POLICY_PROP_NAME = "varve.fsync.policy";
+    /**
+     * Default fsync policy: none, as Chronicle Queue and Aeron Archive default to. A crash of the process loses
+     * nothing (the page cache holds every committed record); only a power loss or kernel crash can lose what was
+     * appended since the last {@code sync()}. Choose PERIODIC, BATCH or EVERY_RECORD to bound that.
+     */
+    public static final String FSYNC_POLICY_DEFAULT = "none";
+
+    /** POSIX permissions of the files the journal creates, in {@code rw-r-----} form. */
+    public static final String FILE_PERMISSIONS_PROP_NAME = "varve.file.permissions";
+    /** Default permissions: owner reads and writes, group reads, others nothing. */
+    public static final String FILE_PERMISSIONS_DEFAULT = "rw-r-----";
+
+    /** What opening does with corruption below the durable position: {@code STRICT} or {@code TRUNCATE_CORRUPTION}. */
+    public static final String RECOVERY_MODE_PROP_NAME = "varve.recovery.mode";
+    /** Default recovery mode: refuse to open a corrupt journal. */
+    public static final String RECOVERY_MODE_DEFAULT = "STRICT";
+
+    /** Bytes of segment between sparse index entries. */
+    public static final String INDEX_INTERVAL_PROP_NAME = "varve.index.interval";
+    /** Default index interval: 4 KiB. */
+    public static final int INDEX_INTERVAL_DEFAULT = IndexDescriptor.DEFAULT_INTERVAL;
+
+    /** Whether the writer computes a CRC32C per frame. Without them a torn frame cannot be told from a good one. */
+    public static final String FRAME_CHECKSUMS_PROP_NAME = "varve.frame.checksums";
+    /** Default: checksums on. */
+    public static final boolean FRAME_CHECKSUMS_DEFAULT = true;
+
+    /** Whether the next segment's pages are touched by writing before the writer reaches them. */
+    public static final String PRE_TOUCH_PROP_NAME = "varve.segment.pretouch";
+    /** Default: pre-touch on. */
+    public static final boolean PRE_TOUCH_DEFAULT = true;
+
+    /** Whether every record reads the clock for its timestamp instead of sharing a reading with up to 15 others. */
+    public static final String EXACT_TIMESTAMPS_PROP_NAME = "varve.timestamps.exact";
+    /** Default: amortised timestamps. */
+    public static final boolean EXACT_TIMESTAMPS_DEFAULT = false;
+
+    /** The one JVM flag Varve needs, for Agrona's access to {@code jdk.internal.misc.Unsafe}. */
+    public static final String REQUIRED_JVM_FLAG = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
+
+    private JournalConfiguration()
+    {
+    }
+
+    /**
+     * Segment length from its system property or the default.
+     *
+     * @return bytes.
+     */
+    public static int segmentLength()
+    {
+        return Integer.getInteger(SEGMENT_LENGTH_PROP_NAME, SEGMENT_LENGTH_DEFAULT);
+    }
+
+    /**
+     * Largest record from its system property or the default.
+     *
+     * @return bytes.
+     */
+    public static int maxRecordLength()
+    {
+        return Integer.getInteger(MAX_RECORD_LENGTH_PROP_NAME, MAX_RECORD_LENGTH_DEFAULT);
+    }
+
+    /**
+     * Fsync policy from its system property or the default.
+     *
+     * @return the policy.
+     */
+    public static FsyncPolicy fsyncPolicy()
+    {
+        return FsyncPolicy.parse(System.getProperty(FSYNC_POLICY_PROP_NAME, FSYNC_POLICY_DEFAULT));
+    }
+
+    /**
+     * File permissions from their system property or the default.
+     *
+     * @return permissions in {@code rw-r-----} form.
+     */
+    public static String filePermissions()
+    {
+        return System.getProperty(FILE_PERMISSIONS_PROP_NAME, FILE_PERMISSIONS_DEFAULT);
+    }
+
+    /**
+     * Recovery mode from its system property or the default.
+     *
+     * @return the mode.
+     */
+    public static RecoveryMode recoveryMode()
+    {
+        return RecoveryMode.valueOf(System.getProperty(RECOVERY_MODE_PROP_NAME, RECOVERY_MODE_DEFAULT));
+    }
+
+    /**
+     * Index interval from its system property or the default.
+     *
+     * @return bytes.
+     */
+    public static int indexInterval()
+    {
+        return Integer.getInteger(INDEX_INTERVAL_PROP_NAME, INDEX_INTERVAL_DEFAULT);
+    }
+
+    /**
+     * Whether frames carry checksums, from the system property or the default.
+     *
+     * @return true when on.
+     */
+    public static boolean frameChecksums()
+    {
+        final String value = System.getProperty(FRAME_CHECKSUMS_PROP_NAME);
+        return value == null ? FRAME_CHECKSUMS_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    /**
+     * Whether to pre-touch segments, from the system property or the default.
+     *
+     * @return true when on.
+     */
+    public static boolean preTouch()
+    {
+        final String value = System.getProperty(PRE_TOUCH_PROP_NAME);
+        return value == null ? PRE_TOUCH_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    /**
+     * Whether timestamps are exact, from the system property or the default.
+     *
+     * @return true when exact.
+     */
+    public static boolean exactTimestamps()
+    {
+        final String value = System.getProperty(EXACT_TIMESTAMPS_PROP_NAME);
+        return value == null ? EXACT_TIMESTAMPS_DEFAULT : Boolean.parseBoolean(value);
+    }
+}

@@ -1,0 +1,487 @@
+package io.varve.journal;
+
+import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.storage.ForceInterceptor;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Settings for opening a journal, with fluent setters that return {@code this}. Defaults come from
+ * {@link JournalConfiguration}. {@link #conclude()} runs once, when the journal opens: it checks every setting
+ * and the rules between them, with messages that name the setting and its value.
+ * <pre>{@code
+ * try (Journal journal = Journal.open(new JournalContext()
+ *     .directory(Path.of("/data/orders"))
+ *     .segmentLength(256 * 1024 * 1024)
+ *     .fsyncPolicy(FsyncPolicy.periodic(Duration.ofMillis(10)))))
+ * {
+ *     journal.appender().append(buffer, 0, length);
+ * }
+ * }</pre>
+ * Threading: NOT threadsafe; configure on one thread, then hand it to {@link Journal#open(JournalContext)}.
+ */
+public final class JournalContext
+{
+    private boolean isConcluded;
+    private Path directory;
+    private int segmentLength;
+    private boolean segmentLengthSet;
+    private int maxRecordLength = JournalConfiguration.maxRecordLength();
+    private boolean maxRecordLengthSet;
+    private FsyncPolicy fsyncPolicy = JournalConfiguration.fsyncPolicy();
+    private String filePermissions = JournalConfiguration.filePermissions();
+    private RecoveryMode recoveryMode = JournalConfiguration.recoveryMode();
+    private int indexInterval = JournalConfiguration.indexInterval();
+    private boolean frameChecksums = JournalConfiguration.frameChecksums();
+    private boolean preTouch = JournalConfiguration.preTouch();
+    private boolean exactTimestamps = JournalConfiguration.exactTimestamps();
+    private EpochNanoClock clock;
+    private ThreadFactory threadFactory;
+    private ForceInterceptor forceInterceptor;
+    private Set<PosixFilePermission> permissions;
+
+    /**
+     * Check the settings and the rules between them; create the directory if it does not exist. Called by
+     * {@link Journal#open(JournalContext)}; calling it twice is an error.
+     *
+     * @return this.
+     */
+    public JournalContext conclude()
+    {
+        if (isConcluded)
+        {
+            throw new JournalConfigurationException("JournalContext already concluded; use a new one per open");
+        }
+        isConcluded = true;
+        RuntimeRequirements.check();
+        if (directory == null)
+        {
+            throw new JournalConfigurationException("directory must be set: directory=null");
+        }
+        if (segmentLengthSet)
+        {
+            checkSegmentLength(segmentLength);
+        }
+        if (maxRecordLength < 0)
+        {
+            throw new JournalConfigurationException("maxRecordLength must be >= 0: maxRecordLength=" + maxRecordLength);
+        }
+        if (indexInterval < 1024 || Integer.bitCount(indexInterval) != 1)
+        {
+            throw new JournalConfigurationException(
+                "indexInterval must be a power of two >= 1024: indexInterval=" + indexInterval);
+        }
+        try
+        {
+            permissions = PosixFilePermissions.fromString(filePermissions);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new JournalConfigurationException(
+                "filePermissions must look like rw-r-----: filePermissions=" + filePermissions, ex);
+        }
+        if (!permissions.contains(PosixFilePermission.OWNER_READ) ||
+            !permissions.contains(PosixFilePermission.OWNER_WRITE))
+        {
+            throw new JournalConfigurationException(
+                "filePermissions must let the owner read and write: filePermissions=" + filePermissions);
+        }
+        if (clock == null)
+        {
+            clock = new OffsetEpochNanoClock();
+        }
+        if (threadFactory == null)
+        {
+            threadFactory = (runnable) ->
+            {
+                final Thread thread = new Thread(runnable);
+                thread.setDaemon(true);
+                return thread;
+            };
+        }
+        createDirectory();
+        return this;
+    }
+
+    /**
+     * Check the segment length against the journal's actual segment length, which an existing journal fixes, and
+     * settle the record limit.
+     *
+     * @param journalSegmentLength the segment length of the journal being opened.
+     */
+    public void segmentLengthOfJournal(final int journalSegmentLength)
+    {
+        if (segmentLengthSet && segmentLength != journalSegmentLength)
+        {
+            throw new JournalConfigurationException("segmentLength differs from the journal's: directory=" +
+                directory + " segmentLength=" + segmentLength + " journal=" + journalSegmentLength +
+                "; leave it unset to use the journal's");
+        }
+        segmentLength = journalSegmentLength;
+        final int limit = SegmentDescriptor.maxPayloadLength(journalSegmentLength);
+        if (maxRecordLength > limit)
+        {
+            if (maxRecordLengthSet)
+            {
+                throw new JournalConfigurationException("maxRecordLength exceeds what a segment holds: " +
+                    "maxRecordLength=" + maxRecordLength + " segmentLength=" + journalSegmentLength +
+                    " limit=" + limit);
+            }
+            maxRecordLength = limit;
+        }
+    }
+
+    private static void checkSegmentLength(final long length)
+    {
+        try
+        {
+            SegmentDescriptor.checkSegmentLength(length);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new JournalConfigurationException(ex.getMessage(), ex);
+        }
+    }
+
+    private void createDirectory()
+    {
+        if (Files.exists(directory) && !Files.isDirectory(directory))
+        {
+            throw new JournalConfigurationException("not a directory: directory=" + directory);
+        }
+        if (!Files.exists(directory))
+        {
+            try
+            {
+                Files.createDirectories(directory);
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalConfigurationException("cannot create journal directory: directory=" + directory +
+                    " error='" + ex + "'", ex);
+            }
+        }
+        if (!Files.isWritable(directory))
+        {
+            throw new JournalConfigurationException("journal directory is not writable: directory=" + directory +
+                "; check its owner and permissions");
+        }
+    }
+
+    /**
+     * Directory of the journal, created if missing.
+     *
+     * @param directory path.
+     * @return this.
+     */
+    public JournalContext directory(final Path directory)
+    {
+        this.directory = directory;
+        return this;
+    }
+
+    /**
+     * Directory of the journal.
+     *
+     * @return path.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * Bytes per segment file for a new journal: a power of two from 64 KiB to 1 GiB. An existing journal keeps its
+     * own, and setting a different one is an error.
+     *
+     * @param segmentLength bytes.
+     * @return this.
+     */
+    public JournalContext segmentLength(final int segmentLength)
+    {
+        this.segmentLength = segmentLength;
+        this.segmentLengthSet = true;
+        return this;
+    }
+
+    /**
+     * Bytes per segment file: the one set, or after opening the journal's.
+     *
+     * @return bytes, or 0 when neither is known yet.
+     */
+    public int segmentLength()
+    {
+        return segmentLength;
+    }
+
+    /**
+     * Segment length for a new journal: the one set, or the default.
+     *
+     * @return bytes.
+     */
+    public int segmentLengthForNewJournal()
+    {
+        if (segmentLengthSet)
+        {
+            return segmentLength;
+        }
+        final int length = JournalConfiguration.segmentLength();
+        checkSegmentLength(length);
+        return length;
+    }
+
+    /**
+     * Largest record payload; a longer one is refused with {@link RecordTooLargeException}.
+     *
+     * @param maxRecordLength bytes.
+     * @return this.
+     */
+    public JournalContext maxRecordLength(final int maxRecordLength)
+    {
+        this.maxRecordLength = maxRecordLength;
+        this.maxRecordLengthSet = true;
+        return this;
+    }
+
+    /**
+     * Largest record payload.
+     *
+     * @return bytes.
+     */
+    public int maxRecordLength()
+    {
+        return maxRecordLength;
+    }
+
+    /**
+     * When to force writes to storage.
+     *
+     * @param fsyncPolicy the policy.
+     * @return this.
+     */
+    public JournalContext fsyncPolicy(final FsyncPolicy fsyncPolicy)
+    {
+        this.fsyncPolicy = fsyncPolicy;
+        return this;
+    }
+
+    /**
+     * When to force writes to storage.
+     *
+     * @return the policy.
+     */
+    public FsyncPolicy fsyncPolicy()
+    {
+        return fsyncPolicy;
+    }
+
+    /**
+     * POSIX permissions of created files, such as {@code rw-r-----}.
+     *
+     * @param filePermissions in {@code ls -l} form.
+     * @return this.
+     */
+    public JournalContext filePermissions(final String filePermissions)
+    {
+        this.filePermissions = filePermissions;
+        return this;
+    }
+
+    /**
+     * POSIX permissions of created files, parsed by {@link #conclude()}.
+     *
+     * @return the permissions.
+     */
+    public Set<PosixFilePermission> filePermissions()
+    {
+        return permissions;
+    }
+
+    /**
+     * What opening does with corruption below the durable position.
+     *
+     * @param recoveryMode the mode.
+     * @return this.
+     */
+    public JournalContext recoveryMode(final RecoveryMode recoveryMode)
+    {
+        this.recoveryMode = recoveryMode;
+        return this;
+    }
+
+    /**
+     * What opening does with corruption below the durable position.
+     *
+     * @return the mode.
+     */
+    public RecoveryMode recoveryMode()
+    {
+        return recoveryMode;
+    }
+
+    /**
+     * Bytes of segment between sparse index entries, for new segments.
+     *
+     * @param indexInterval a power of two, at least 1024.
+     * @return this.
+     */
+    public JournalContext indexInterval(final int indexInterval)
+    {
+        this.indexInterval = indexInterval;
+        return this;
+    }
+
+    /**
+     * Bytes of segment between sparse index entries.
+     *
+     * @return bytes.
+     */
+    public int indexInterval()
+    {
+        return indexInterval;
+    }
+
+    /**
+     * Whether the writer computes a CRC32C per frame. Off saves a few nanoseconds per record and gives up the only
+     * way to tell a torn frame from a good one after a power loss.
+     *
+     * @param frameChecksums true to compute them.
+     * @return this.
+     */
+    public JournalContext frameChecksums(final boolean frameChecksums)
+    {
+        this.frameChecksums = frameChecksums;
+        return this;
+    }
+
+    /**
+     * Whether the writer computes a CRC32C per frame.
+     *
+     * @return true when on.
+     */
+    public boolean frameChecksums()
+    {
+        return frameChecksums;
+    }
+
+    /**
+     * Whether the next segment's pages are touched by writing before the writer reaches them.
+     *
+     * @param preTouch true to pre-touch.
+     * @return this.
+     */
+    public JournalContext preTouch(final boolean preTouch)
+    {
+        this.preTouch = preTouch;
+        return this;
+    }
+
+    /**
+     * Whether the next segment's pages are touched by writing before the writer reaches them.
+     *
+     * @return true when on.
+     */
+    public boolean preTouch()
+    {
+        return preTouch;
+    }
+
+    /**
+     * Whether every record reads the clock for its timestamp (about 24 ns a read here). By default a reading is
+     * shared by at most 16 consecutive records and renewed at least about once a millisecond; see
+     * {@link io.varve.journal.write.RecordTimestamps}.
+     *
+     * @param exactTimestamps true to read the clock for every record.
+     * @return this.
+     */
+    public JournalContext exactTimestamps(final boolean exactTimestamps)
+    {
+        this.exactTimestamps = exactTimestamps;
+        return this;
+    }
+
+    /**
+     * Whether every record reads the clock for its timestamp.
+     *
+     * @return true when exact.
+     */
+    public boolean exactTimestamps()
+    {
+        return exactTimestamps;
+    }
+
+    /**
+     * Clock for record timestamps, in epoch nanos. The default reads {@link System#nanoTime()} plus an offset.
+     *
+     * @param clock the clock.
+     * @return this.
+     */
+    public JournalContext clock(final EpochNanoClock clock)
+    {
+        this.clock = clock;
+        return this;
+    }
+
+    /**
+     * Clock for record timestamps.
+     *
+     * @return the clock.
+     */
+    public EpochNanoClock clock()
+    {
+        return clock;
+    }
+
+    /**
+     * Factory for the journal's background thread, which allocates segments and runs periodic forces.
+     *
+     * @param threadFactory the factory.
+     * @return this.
+     */
+    public JournalContext threadFactory(final ThreadFactory threadFactory)
+    {
+        this.threadFactory = threadFactory;
+        return this;
+    }
+
+    /**
+     * Factory for the journal's background thread.
+     *
+     * @return the factory.
+     */
+    public ThreadFactory threadFactory()
+    {
+        return threadFactory;
+    }
+
+    /**
+     * A seam around every force, for tests that check ordering or inject a failing force. Production code leaves
+     * it unset.
+     *
+     * @param forceInterceptor called before each force.
+     * @return this.
+     */
+    public JournalContext forceInterceptor(final ForceInterceptor forceInterceptor)
+    {
+        this.forceInterceptor = forceInterceptor;
+        return this;
+    }
+
+    /**
+     * The seam around forces.
+     *
+     * @return the interceptor, or null.
+     */
+    public ForceInterceptor forceInterceptor()
+    {
+        return forceInterceptor;
+    }
+}

@@ -1,0 +1,782 @@
+package io.varve.journal.recovery;
+
+import io.varve.journal.JournalCorruptionException;
+import io.varve.journal.RecoveryMode;
+import io.varve.journal.format.FrameDescriptor;
+import io.varve.journal.format.FrameValidator;
+import io.varve.journal.format.IndexDescriptor;
+import io.varve.journal.format.JournalCounter;
+import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.storage.JournalDirectory;
+import io.varve.journal.storage.MappedFile;
+import io.varve.journal.storage.MetadataFile;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
+
+/**
+ * Finds the end of the log when a writer opens a journal, and truncates only what a crash tore.
+ * <p>
+ * It starts from the durable position recorded in the metadata file, at the last valid index entry at or below
+ * it, and walks frames forward through any later segments, validating each, until the first zero length or bad
+ * frame. The cost depends on the unsynced tail, not on the size of the journal. The durable position decides what
+ * damage means, as Zeebe's flushed-index rule does:
+ * <ul>
+ *     <li>a bad frame, missing segment or damaged header <b>below</b> it is corruption of acknowledged data:
+ *     opening refuses with the file, offset and reason, unless {@link RecoveryMode#TRUNCATE_CORRUPTION} asks to
+ *     truncate there;</li>
+ *     <li>a bad frame <b>beyond</b> it is a torn tail, even in a sealed segment whose roll was never synced:
+ *     recovery zeroes it, deletes any later segments (newest first), and reports what it dropped.</li>
+ * </ul>
+ * Recovery then forces what it kept and records the end as the new durable position, so a recovered journal has
+ * no unsynced tail. It rebuilds the index entries of the segments it scans.
+ * <p>
+ * Threading: NOT threadsafe; runs once, on the opening thread, while the writer lock is held.
+ */
+public final class JournalRecovery
+{
+    private static final int FIRST_FRAME = SegmentDescriptor.HEADER_LENGTH;
+    private static final String REPAIR_ADVICE =
+        "run 'varve verify' to see the damage, restore from a backup, or open with RecoveryMode.TRUNCATE_CORRUPTION " +
+        "to truncate the journal there";
+
+    private final JournalDirectory directory;
+    private final MetadataFile metadata;
+    private final RecoveryMode mode;
+    private final Set<String> allowedNames;
+    private final int segmentLength;
+    private final long journalId;
+    private final int indexInterval;
+    private final FrameValidator validator = new FrameValidator();
+    private final List<String> deleted = new ArrayList<>();
+    private final List<Scan> touched = new ArrayList<>();
+
+    private long[] bases;
+    private long durable;
+    private boolean corruptionRepaired;
+    private long scannedBytes;
+    private long droppedRecords;
+    private long droppedBytes;
+    private Path truncatedFile;
+    private long truncatedOffset = -1;
+    private String reason;
+
+    /**
+     * Recovery of one journal.
+     *
+     * @param directory     of the journal.
+     * @param metadata      mapped read-write.
+     * @param mode          what to do with corruption below the durable position.
+     * @param allowedNames  names in the directory besides the journal's own files that are not foreign.
+     * @param indexInterval for index files that must be recreated.
+     */
+    public JournalRecovery(
+        final JournalDirectory directory,
+        final MetadataFile metadata,
+        final RecoveryMode mode,
+        final Set<String> allowedNames,
+        final int indexInterval)
+    {
+        this.directory = directory;
+        this.metadata = metadata;
+        this.mode = mode;
+        this.allowedNames = allowedNames;
+        this.segmentLength = metadata.segmentLength();
+        this.journalId = metadata.journalId();
+        this.indexInterval = indexInterval;
+    }
+
+    /**
+     * Where the recovered journal ends, for the appender.
+     *
+     * @param basePosition    of the tail segment.
+     * @param offset          in it where the next frame goes.
+     * @param segmentStarted  false when the tail segment must be created and its header written.
+     * @param indexEntries    valid entries in its index.
+     * @param nextIndexOffset offset from which the next frame gets an index entry.
+     * @param nextSequence    of the next record.
+     * @param lastTimestamp   of the last record, or 0.
+     */
+    public record RecoveredTail(
+        long basePosition,
+        int offset,
+        boolean segmentStarted,
+        int indexEntries,
+        int nextIndexOffset,
+        long nextSequence,
+        long lastTimestamp)
+    {
+        /**
+         * Position where the next frame goes.
+         *
+         * @return the position.
+         */
+        public long position()
+        {
+            return basePosition + offset;
+        }
+    }
+
+    /**
+     * What recovery returns.
+     *
+     * @param report what it found and did.
+     * @param tail   where the journal ends.
+     */
+    public record Outcome(RecoveryReport report, RecoveredTail tail)
+    {
+    }
+
+    /**
+     * Run recovery.
+     *
+     * @return the report and the tail.
+     * @throws JournalCorruptionException when the journal is damaged below its durable position (in
+     *                                    {@link RecoveryMode#STRICT}) or beyond repair.
+     */
+    public Outcome recover()
+    {
+        final long start = System.nanoTime();
+        try
+        {
+            final long durableBefore = readDurablePosition();
+            final RecoveredTail tail = findEnd();
+            for (final Scan scan : touched)
+            {
+                scan.force();
+            }
+            if (!deleted.isEmpty())
+            {
+                directory.fsync();
+            }
+            metadata.storeDurablePosition(tail.position(), null);
+            final RecoveryReport report = new RecoveryReport(durableBefore, tail.position(), tail.nextSequence(),
+                droppedRecords, droppedBytes, truncatedFile, truncatedOffset, reason, corruptionRepaired,
+                List.copyOf(deleted), scannedBytes, System.nanoTime() - start);
+            return new Outcome(report, tail);
+        }
+        finally
+        {
+            for (final Scan scan : touched)
+            {
+                scan.close();
+            }
+        }
+    }
+
+    private long readDurablePosition()
+    {
+        final JournalDirectory.Listing listing = directory.list(allowedNames);
+        if (!listing.foreignNames().isEmpty())
+        {
+            throw new JournalCorruptionException(directory.resolve(listing.foreignNames().get(0)), -1,
+                "foreign file in journal directory: not a segment, index or metadata file",
+                "move it out of the journal directory");
+        }
+        bases = listing.segmentBases();
+        for (final long base : bases)
+        {
+            if (base % segmentLength != 0)
+            {
+                throw new JournalCorruptionException(segmentPath(base), -1,
+                    "foreign segment: name is not a multiple of the segment length: segmentLength=" + segmentLength,
+                    "move it out of the journal directory");
+            }
+        }
+        deleteOrphanIndexes(listing.indexBases());
+        final long recorded;
+        if (metadata.hasValidDurableSlot())
+        {
+            recorded = metadata.durablePositionFromSlots();
+        }
+        else if (mode == RecoveryMode.TRUNCATE_CORRUPTION)
+        {
+            recorded = bases.length == 0 ? FIRST_FRAME : bases[0] + FIRST_FRAME;
+            corruptionRepaired = true;
+        }
+        else
+        {
+            return metadata.durablePositionFromSlots();
+        }
+        durable = normalise(recorded);
+        return recorded;
+    }
+
+    private long normalise(final long position)
+    {
+        final long base = position & -(long)segmentLength;
+        return position - base < FIRST_FRAME ? base + FIRST_FRAME : position;
+    }
+
+    private void deleteOrphanIndexes(final long[] indexBases)
+    {
+        for (final long indexBase : indexBases)
+        {
+            if (Arrays.binarySearch(bases, indexBase) < 0)
+            {
+                directory.delete(JournalDirectoryLayout.indexFileName(indexBase));
+            }
+        }
+    }
+
+    private RecoveredTail findEnd()
+    {
+        if (bases.length == 0)
+        {
+            return emptyJournal();
+        }
+        trimAtGap();
+        int segment = startSegment();
+        while (true)
+        {
+            final Scan scan = openScan(bases[segment]);
+            final String problem = scan.headerProblem();
+            if (problem == null)
+            {
+                return scanFrom(segment, scan);
+            }
+            scan.close();
+            touched.remove(scan);
+            if (bases[segment] + FIRST_FRAME >= durable)
+            {
+                // no durable frame in it: a first segment whose creation never completed
+                deleteFrom(segment);
+                return new RecoveredTail(bases[segment], FIRST_FRAME, false, 0, 0, metadataFirstSequence(), 0);
+            }
+            corruption(scan.path, 0, problem);
+            if (segment == 0)
+            {
+                throw new JournalCorruptionException(scan.path, 0, problem + "; the journal's first segment " +
+                    "cannot be repaired automatically", "restore it from a backup");
+            }
+            deleteFrom(segment);
+            segment--;
+            durable = Math.min(durable, bases[segment] + segmentLength);
+        }
+    }
+
+    private RecoveredTail emptyJournal()
+    {
+        final long base = durable & -(long)segmentLength;
+        if (durable != base + FIRST_FRAME)
+        {
+            corruption(directory.path(), -1, "no segment files but the durable position is " + durable);
+            durable = base + FIRST_FRAME;
+        }
+        return new RecoveredTail(base, FIRST_FRAME, false, 0, 0, metadataFirstSequence(), 0);
+    }
+
+    private long metadataFirstSequence()
+    {
+        return Math.max(0, metadata.counterValue(JournalCounter.FIRST_SEQUENCE));
+    }
+
+    private void trimAtGap()
+    {
+        int count = bases.length;
+        for (int i = 1; i < bases.length; i++)
+        {
+            if (bases[i] != bases[0] + (long)i * segmentLength)
+            {
+                count = i;
+                break;
+            }
+        }
+        if (count < bases.length)
+        {
+            final long gapBase = bases[0] + (long)count * segmentLength;
+            if (durable > gapBase + FIRST_FRAME)
+            {
+                corruption(segmentPath(gapBase), -1, "segment file missing below the durable position: " +
+                    "durablePosition=" + durable);
+                durable = gapBase;
+            }
+            deleteFrom(count);
+        }
+    }
+
+    private int startSegment()
+    {
+        final int last = bases.length - 1;
+        final long durableBase = durable & -(long)segmentLength;
+        if (durableBase < bases[0])
+        {
+            corruption(segmentPath(durableBase), -1, "segment holding the durable position was deleted: " +
+                "durablePosition=" + durable + " firstSegment=" + bases[0]);
+            durable = bases[0] + FIRST_FRAME;
+        }
+        else if (durableBase > bases[last] &&
+            !(durableBase == bases[last] + segmentLength && durable == durableBase + FIRST_FRAME))
+        {
+            corruption(segmentPath(durableBase), -1, "segment holding the durable position is missing: " +
+                "durablePosition=" + durable);
+            durable = bases[last] + segmentLength;
+        }
+        final int segment = (int)((Math.min(durable & -(long)segmentLength, bases[last]) - bases[0]) / segmentLength);
+        final boolean nothingDurableInIt = durable <= bases[segment] + FIRST_FRAME;
+        return nothingDurableInIt && segment > 0 ? segment - 1 : segment;
+    }
+
+    private RecoveredTail scanFrom(final int firstSegment, final Scan first)
+    {
+        int segment = firstSegment;
+        Scan scan = first;
+        final int limit = (int)Math.min(Math.max(durable - scan.base, FIRST_FRAME), segmentLength);
+        int offset = scan.startAtIndex(limit);
+        long expectedSequence = scan.startSequence;
+        long lastTimestamp = scan.startTimestamp;
+        while (true)
+        {
+            final long position = scan.base + offset;
+            if (offset > segmentLength - HEADER_LENGTH)
+            {
+                final Transition next = transition(segment, expectedSequence);
+                if (next.scan == null)
+                {
+                    return endBeforeSegment(segment + 1, expectedSequence, lastTimestamp);
+                }
+                segment++;
+                scan = next.scan;
+                offset = FIRST_FRAME;
+                continue;
+            }
+            final int frameLength = scan.segment.getIntVolatile(offset);
+            String problem = null;
+            if (frameLength == 0)
+            {
+                if (position >= durable)
+                {
+                    return endAt(segment, scan, offset, expectedSequence, lastTimestamp, null);
+                }
+                problem = "frame length is zero below the durable position: durablePosition=" + durable;
+            }
+            else
+            {
+                problem = validator.validate(scan.segment, scan.file.checksumView(), offset, frameLength,
+                    segmentLength, expectedSequence, lastTimestamp, true);
+                if (problem == null && position < durable && position + FrameDescriptor.alignedLength(frameLength) >
+                    durable)
+                {
+                    problem = "durable position is not a frame boundary: durablePosition=" + durable;
+                }
+            }
+            if (problem != null)
+            {
+                if (position < durable)
+                {
+                    corruption(scan.path, offset, problem);
+                }
+                return endAt(segment, scan, offset, expectedSequence, lastTimestamp, problem);
+            }
+            final int aligned = FrameDescriptor.alignedLength(frameLength);
+            scannedBytes += aligned;
+            if (FrameDescriptor.type(scan.segment, offset) == FrameDescriptor.PADDING_TYPE)
+            {
+                offset = segmentLength;
+                continue;
+            }
+            lastTimestamp = FrameDescriptor.timestamp(scan.segment, offset);
+            scan.indexFrame(offset, expectedSequence, lastTimestamp);
+            expectedSequence++;
+            offset += aligned;
+        }
+    }
+
+    private record Transition(Scan scan)
+    {
+    }
+
+    private Transition transition(final int segment, final long expectedSequence)
+    {
+        final int next = segment + 1;
+        if (next >= bases.length)
+        {
+            return new Transition(null);
+        }
+        final long nextBase = bases[next];
+        final Scan scan = openScan(nextBase);
+        String problem = scan.headerProblem();
+        if (problem == null && SegmentDescriptor.baseSequence(scan.segment) != expectedSequence)
+        {
+            problem = "segment base sequence: expected=" + expectedSequence + " found=" +
+                SegmentDescriptor.baseSequence(scan.segment);
+        }
+        if (problem == null)
+        {
+            scan.startFresh(expectedSequence);
+            return new Transition(scan);
+        }
+        if (nextBase + FIRST_FRAME < durable)
+        {
+            corruption(scan.path, 0, problem);
+        }
+        if (SegmentDescriptor.magicVolatile(scan.segment) != 0)
+        {
+            recordTruncation(scan.path, 0, problem);
+        }
+        return new Transition(null);
+    }
+
+    private RecoveredTail endAt(
+        final int segment,
+        final Scan scan,
+        final int offset,
+        final long nextSequence,
+        final long lastTimestamp,
+        final String problem)
+    {
+        dropTail(scan, offset);
+        if (problem != null || droppedBytes > 0)
+        {
+            recordTruncation(scan.path, offset, problem == null ? "non-zero bytes after the end of the log" : problem);
+        }
+        deleteFrom(segment + 1);
+        return new RecoveredTail(
+            scan.base, offset, true, scan.entries, scan.nextIndexOffset, nextSequence, lastTimestamp);
+    }
+
+    private RecoveredTail endBeforeSegment(final int segment, final long nextSequence, final long lastTimestamp)
+    {
+        final long base = bases[segment - 1] + segmentLength;
+        deleteFrom(segment);
+        return new RecoveredTail(base, FIRST_FRAME, false, 0, 0, nextSequence, lastTimestamp);
+    }
+
+    private void recordTruncation(final Path file, final long offset, final String problem)
+    {
+        if (truncatedFile == null)
+        {
+            truncatedFile = file;
+            truncatedOffset = offset;
+            reason = problem;
+        }
+    }
+
+    private void corruption(final Path file, final long offset, final String problem)
+    {
+        if (mode == RecoveryMode.STRICT)
+        {
+            throw new JournalCorruptionException(file, offset, problem, REPAIR_ADVICE);
+        }
+        corruptionRepaired = true;
+    }
+
+    private void dropTail(final Scan scan, final int offset)
+    {
+        final UnsafeBuffer buffer = scan.segment;
+        int walk = offset;
+        while (walk <= segmentLength - HEADER_LENGTH)
+        {
+            final int length = buffer.getInt(walk);
+            if (length < HEADER_LENGTH || FrameDescriptor.alignedLength(length) > segmentLength - walk)
+            {
+                break;
+            }
+            droppedRecords++;
+            walk += FrameDescriptor.alignedLength(length);
+        }
+        int lastNonZero = -1;
+        for (int i = offset; i < segmentLength; i += Long.BYTES)
+        {
+            if (buffer.getLong(i) != 0)
+            {
+                buffer.putLong(i, 0);
+                lastNonZero = i + Long.BYTES;
+            }
+        }
+        if (lastNonZero > 0)
+        {
+            droppedBytes += lastNonZero - offset;
+            scan.dirty = true;
+        }
+    }
+
+    private void deleteFrom(final int firstSegment)
+    {
+        for (int i = bases.length - 1; i >= firstSegment; i--)
+        {
+            final long base = bases[i];
+            countDeletedSegment(base);
+            final String segmentName = JournalDirectoryLayout.segmentFileName(base);
+            directory.delete(JournalDirectoryLayout.indexFileName(base));
+            if (directory.delete(segmentName))
+            {
+                deleted.add(segmentName);
+            }
+        }
+        bases = Arrays.copyOf(bases, Math.min(firstSegment, bases.length));
+    }
+
+    private void countDeletedSegment(final long base)
+    {
+        final Path path = segmentPath(base);
+        try
+        {
+            if (Files.size(path) < segmentLength)
+            {
+                droppedBytes += Files.size(path);
+                return;
+            }
+            try (MappedFile file = MappedFile.map(path, segmentLength, true))
+            {
+                final UnsafeBuffer buffer = file.buffer();
+                int walk = FIRST_FRAME;
+                while (walk <= segmentLength - HEADER_LENGTH)
+                {
+                    final int length = buffer.getInt(walk);
+                    if (length < HEADER_LENGTH || FrameDescriptor.alignedLength(length) > segmentLength - walk)
+                    {
+                        break;
+                    }
+                    if (FrameDescriptor.type(buffer, walk) != FrameDescriptor.PADDING_TYPE)
+                    {
+                        droppedRecords++;
+                    }
+                    walk += FrameDescriptor.alignedLength(length);
+                }
+                int lastNonZero = 0;
+                for (int i = 0; i < segmentLength; i += Long.BYTES)
+                {
+                    if (buffer.getLong(i) != 0)
+                    {
+                        lastNonZero = i + Long.BYTES;
+                    }
+                }
+                droppedBytes += lastNonZero;
+            }
+        }
+        catch (final IOException ex)
+        {
+            // it is being deleted; what it held is counted as well as it can be
+        }
+    }
+
+    private Path segmentPath(final long base)
+    {
+        return directory.resolve(JournalDirectoryLayout.segmentFileName(base));
+    }
+
+    private Scan openScan(final long base)
+    {
+        final Scan scan = new Scan(base, segmentPath(base));
+        touched.add(scan);
+        return scan;
+    }
+
+    /**
+     * A segment and its index mapped for scanning, with the index being rebuilt as frames are validated.
+     */
+    private final class Scan implements AutoCloseable
+    {
+        private final long base;
+        private final Path path;
+        private MappedFile file;
+        private UnsafeBuffer segment;
+        private String sizeProblem;
+        private MappedFile indexFile;
+        private int interval;
+        private int capacity;
+        private int entries;
+        private int nextIndexOffset;
+        private long startSequence;
+        private long startTimestamp;
+        private boolean dirty;
+
+        private Scan(final long base, final Path path)
+        {
+            this.base = base;
+            this.path = path;
+            try
+            {
+                final long size = Files.size(path);
+                if (size < segmentLength)
+                {
+                    sizeProblem = "segment file truncated: length=" + size + " expected=" + segmentLength;
+                    return;
+                }
+                file = MappedFile.map(path, segmentLength, false);
+                segment = file.buffer();
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot map segment for recovery: file=" + path, ex);
+            }
+        }
+
+        private String headerProblem()
+        {
+            if (sizeProblem != null)
+            {
+                return sizeProblem;
+            }
+            if (SegmentDescriptor.magicVolatile(segment) == 0)
+            {
+                return "segment never started: header is zero";
+            }
+            return SegmentDescriptor.validateHeader(segment, segmentLength, base, journalId);
+        }
+
+        private int startAtIndex(final int limitOffset)
+        {
+            openIndex();
+            int entry = -1;
+            for (int i = 0; i < capacity; i++)
+            {
+                final int frameOffset = IndexDescriptor.frameOffsetVolatile(indexFile.buffer(), i);
+                if (frameOffset == 0 || frameOffset > limitOffset)
+                {
+                    break;
+                }
+                entry = i;
+            }
+            while (entry >= 0 && !entryMatchesFrame(entry))
+            {
+                entry--;
+            }
+            if (entry < 0)
+            {
+                startFresh(SegmentDescriptor.baseSequence(segment));
+                return FIRST_FRAME;
+            }
+            final int frameOffset = IndexDescriptor.frameOffsetVolatile(indexFile.buffer(), entry);
+            startSequence = IndexDescriptor.sequence(indexFile.buffer(), entry);
+            startTimestamp = entry == 0 ? 0 : IndexDescriptor.timestamp(indexFile.buffer(), entry - 1);
+            clearEntriesFrom(entry);
+            return frameOffset;
+        }
+
+        private boolean entryMatchesFrame(final int entry)
+        {
+            final UnsafeBuffer index = indexFile.buffer();
+            final int frameOffset = IndexDescriptor.frameOffsetVolatile(index, entry);
+            return frameOffset >= FIRST_FRAME && frameOffset <= segmentLength - HEADER_LENGTH &&
+                (frameOffset & (FrameDescriptor.FRAME_ALIGNMENT - 1)) == 0 &&
+                segment.getInt(frameOffset) >= HEADER_LENGTH &&
+                FrameDescriptor.sequence(segment, frameOffset) == IndexDescriptor.sequence(index, entry) &&
+                FrameDescriptor.timestamp(segment, frameOffset) == IndexDescriptor.timestamp(index, entry) &&
+                (entry == 0 ? frameOffset == FIRST_FRAME :
+                    IndexDescriptor.frameOffsetVolatile(index, entry - 1) < frameOffset);
+        }
+
+        private void startFresh(final long baseSequence)
+        {
+            openIndex();
+            startSequence = baseSequence;
+            startTimestamp = 0;
+            clearEntriesFrom(0);
+        }
+
+        private void clearEntriesFrom(final int entry)
+        {
+            final UnsafeBuffer index = indexFile.buffer();
+            for (int i = entry; i < capacity; i++)
+            {
+                final int offset = IndexDescriptor.entryOffset(i);
+                if (index.getLong(offset) != 0 || index.getLong(offset + 8) != 0 || index.getLong(offset + 16) != 0)
+                {
+                    index.setMemory(offset, IndexDescriptor.ENTRY_LENGTH, (byte)0);
+                }
+            }
+            entries = entry;
+            nextIndexOffset = 0;
+        }
+
+        private void indexFrame(final int frameOffset, final long sequence, final long timestamp)
+        {
+            if (frameOffset >= nextIndexOffset && entries < capacity)
+            {
+                final UnsafeBuffer index = indexFile.buffer();
+                if (IndexDescriptor.frameOffsetVolatile(index, entries) != frameOffset)
+                {
+                    IndexDescriptor.putEntry(index, entries, sequence, timestamp, frameOffset);
+                }
+                entries++;
+                nextIndexOffset = (frameOffset & -interval) + interval;
+            }
+        }
+
+        private void openIndex()
+        {
+            if (indexFile != null)
+            {
+                return;
+            }
+            final String name = JournalDirectoryLayout.indexFileName(base);
+            final Path indexPath = directory.resolve(name);
+            try
+            {
+                if (Files.exists(indexPath))
+                {
+                    final long size = Files.size(indexPath);
+                    if (size >= IndexDescriptor.HEADER_LENGTH)
+                    {
+                        final MappedFile candidate = MappedFile.map(indexPath, (int)Math.min(size, Integer.MAX_VALUE),
+                            false);
+                        final UnsafeBuffer buffer = candidate.buffer();
+                        if (IndexDescriptor.isHeaderValid(buffer, base, journalId) &&
+                            size >= IndexDescriptor.fileLength(segmentLength, IndexDescriptor.interval(buffer)))
+                        {
+                            useIndex(candidate, IndexDescriptor.interval(buffer));
+                            return;
+                        }
+                        candidate.close();
+                    }
+                    directory.delete(name);
+                }
+                directory.allocate(name, IndexDescriptor.fileLength(segmentLength, indexInterval));
+                final MappedFile created = MappedFile.map(
+                    indexPath, IndexDescriptor.fileLength(segmentLength, indexInterval), false);
+                IndexDescriptor.writeHeader(created.buffer(), base, journalId, indexInterval);
+                useIndex(created, indexInterval);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot open index for recovery: file=" + indexPath, ex);
+            }
+        }
+
+        private void useIndex(final MappedFile index, final int indexInterval)
+        {
+            indexFile = index;
+            interval = indexInterval;
+            capacity = IndexDescriptor.capacity(segmentLength, indexInterval);
+            dirty = true;
+        }
+
+        private void force()
+        {
+            if (file != null && dirty)
+            {
+                file.force(0, segmentLength, null);
+            }
+            if (indexFile != null)
+            {
+                indexFile.force(0, indexFile.length(), null);
+            }
+        }
+
+        public void close()
+        {
+            if (file != null)
+            {
+                file.close();
+                file = null;
+            }
+            if (indexFile != null)
+            {
+                indexFile.close();
+                indexFile = null;
+            }
+        }
+    }
+}

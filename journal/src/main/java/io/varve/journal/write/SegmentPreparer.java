@@ -1,0 +1,291 @@
+package io.varve.journal.write;
+
+import io.varve.journal.JournalFailedException;
+import io.varve.journal.format.IndexDescriptor;
+import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.storage.JournalDirectory;
+import io.varve.journal.storage.MappedFile;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The journal's background agent. Its main job is to have the next segment ready before the appender needs it:
+ * allocated with real blocks, mapped, its pages touched by writing, its name made durable with a directory fsync;
+ * so that a roll costs the appender a header write and not a file creation. It also runs periodic forces and
+ * unmaps sealed segments once the syncer is done with them.
+ * <p>
+ * Threading: {@link #doWork()} runs on the agent's thread; {@link #take(long)} on the appender's; they meet
+ * through a request id and a result slot, both volatile.
+ */
+public final class SegmentPreparer implements Agent
+{
+    private static final int PAGE_SIZE = 4096;
+
+    private final JournalDirectory directory;
+    private final int segmentLength;
+    private final int indexInterval;
+    private final long journalId;
+    private final boolean preTouch;
+    private final SegmentSyncer syncer;
+    private final JournalFailure failure;
+    private final AtomicCounter writerPosition;
+    private final AtomicCounter allocationStalls;
+    private final long syncIntervalNanos;
+    private final RecordTimestamps timestamps;
+    private final SessionCounters sessionCounters;
+    private final String roleName;
+
+    private volatile long requestedBase = -1;
+    private volatile long requestId;
+    private volatile Result result;
+    private long handledId;
+    private long nextSyncDeadline;
+    private long pendingId = -1;
+    private long pendingBase = -1;
+
+    /**
+     * The agent of one journal.
+     *
+     * @param directory         of the journal.
+     * @param segmentLength     of the journal.
+     * @param indexInterval     bytes between index entries.
+     * @param journalId         of the journal.
+     * @param preTouch          whether to touch the pages of new segments.
+     * @param syncer            for periodic forces and unmapping.
+     * @param failure           the journal's failed state.
+     * @param writerPosition    counter the appender publishes its position in.
+     * @param allocationStalls  counter of rolls that waited.
+     * @param syncIntervalNanos period of forces, or 0 for none.
+     * @param timestamps        ticked on every turn so record timestamps move on.
+     * @param sessionCounters   refreshed on every turn.
+     */
+    public SegmentPreparer(
+        final JournalDirectory directory,
+        final int segmentLength,
+        final int indexInterval,
+        final long journalId,
+        final boolean preTouch,
+        final SegmentSyncer syncer,
+        final JournalFailure failure,
+        final AtomicCounter writerPosition,
+        final AtomicCounter allocationStalls,
+        final long syncIntervalNanos,
+        final RecordTimestamps timestamps,
+        final SessionCounters sessionCounters)
+    {
+        this.directory = directory;
+        this.segmentLength = segmentLength;
+        this.indexInterval = indexInterval;
+        this.journalId = journalId;
+        this.preTouch = preTouch;
+        this.syncer = syncer;
+        this.failure = failure;
+        this.writerPosition = writerPosition;
+        this.allocationStalls = allocationStalls;
+        this.syncIntervalNanos = syncIntervalNanos;
+        this.timestamps = timestamps;
+        this.sessionCounters = sessionCounters;
+        this.roleName = "varve-journal-" + directory.path().getFileName();
+        nextSyncDeadline = System.nanoTime() + syncIntervalNanos;
+    }
+
+    /**
+     * Create, map and touch a segment and its index; make their names durable.
+     *
+     * @param basePosition of the new segment.
+     * @return the mapped pair.
+     * @throws io.varve.journal.StorageSpaceException when the disk refuses the space; nothing is left behind.
+     */
+    public SegmentMapping prepare(final long basePosition)
+    {
+        final String segmentName = JournalDirectoryLayout.segmentFileName(basePosition);
+        final String indexName = JournalDirectoryLayout.indexFileName(basePosition);
+        directory.delete(indexName);
+        directory.allocate(segmentName, segmentLength);
+        MappedFile segment = null;
+        try
+        {
+            directory.allocate(indexName, IndexDescriptor.fileLength(segmentLength, indexInterval));
+            segment = MappedFile.map(directory.resolve(segmentName), segmentLength, false);
+            final MappedFile index = MappedFile.map(
+                directory.resolve(indexName), IndexDescriptor.fileLength(segmentLength, indexInterval), false);
+            IndexDescriptor.writeHeader(index.buffer(), basePosition, journalId, indexInterval);
+            if (preTouch)
+            {
+                segment.preTouch(PAGE_SIZE);
+            }
+            directory.fsync();
+            return new SegmentMapping(basePosition, segment, index);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            if (segment != null)
+            {
+                segment.close();
+            }
+            directory.delete(indexName);
+            directory.delete(segmentName);
+            if (ex instanceof IOException)
+            {
+                throw new UncheckedIOException("cannot map new segment: file=" + segmentName, (IOException)ex);
+            }
+            throw (RuntimeException)ex;
+        }
+    }
+
+    /**
+     * Ask for the segment at a base position to be prepared. Called by the appender.
+     *
+     * @param basePosition of the segment it will need next.
+     */
+    public void request(final long basePosition)
+    {
+        pendingBase = basePosition;
+        pendingId = requestId + 1;
+        requestedBase = basePosition;
+        requestId = pendingId;
+    }
+
+    /**
+     * The prepared segment at a base position, waiting for it if it is not ready. Called by the appender.
+     *
+     * @param basePosition of the segment.
+     * @return the mapped pair, owned by the caller.
+     * @throws io.varve.journal.StorageSpaceException when it could not be allocated; a later call tries again.
+     */
+    public SegmentMapping take(final long basePosition)
+    {
+        if (pendingBase != basePosition)
+        {
+            request(basePosition);
+        }
+        boolean stalled = false;
+        int idle = 0;
+        while (true)
+        {
+            final Result current = result;
+            if (current != null && current.id == pendingId)
+            {
+                result = null;
+                pendingBase = -1;
+                if (current.error != null)
+                {
+                    throw current.error;
+                }
+                return current.mapping;
+            }
+            failure.check();
+            if (!stalled)
+            {
+                stalled = true;
+                allocationStalls.increment();
+            }
+            if (++idle < 100)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        timestamps.tick();
+        int work = sessionCounters.update();
+        final long id = requestId;
+        if (id != handledId)
+        {
+            handledId = id;
+            final long base = requestedBase;
+            Result outcome;
+            try
+            {
+                outcome = new Result(id, prepare(base), null);
+            }
+            catch (final RuntimeException ex)
+            {
+                failure.record(ex);
+                outcome = new Result(id, null, ex);
+            }
+            result = outcome;
+            work++;
+        }
+        work += syncPeriodically();
+        work += syncer.retireSealed();
+        return work;
+    }
+
+    private int syncPeriodically()
+    {
+        if (syncIntervalNanos == 0)
+        {
+            return 0;
+        }
+        final long now = System.nanoTime();
+        if (now - nextSyncDeadline < 0)
+        {
+            return 0;
+        }
+        nextSyncDeadline = now + syncIntervalNanos;
+        final long target = writerPosition.getAcquire();
+        if (target <= syncer.durablePosition() || failure.hasFailed())
+        {
+            return 0;
+        }
+        try
+        {
+            syncer.sync(target);
+        }
+        catch (final JournalFailedException ignore)
+        {
+            // the syncer put the journal into its failed state; the appender reports it on its next call
+        }
+        return 1;
+    }
+
+    /**
+     * Unmap a prepared segment nobody took. Called once the agent has stopped.
+     */
+    public void onClose()
+    {
+        final Result leftover = result;
+        result = null;
+        if (leftover != null && leftover.mapping != null)
+        {
+            leftover.mapping.close();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    private static final class Result
+    {
+        private final long id;
+        private final SegmentMapping mapping;
+        private final RuntimeException error;
+
+        private Result(final long id, final SegmentMapping mapping, final RuntimeException error)
+        {
+            this.id = id;
+            this.mapping = mapping;
+            this.error = error;
+        }
+    }
+}
