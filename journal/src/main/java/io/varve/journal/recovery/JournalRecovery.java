@@ -46,6 +46,7 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
 public final class JournalRecovery
 {
     private static final int FIRST_FRAME = SegmentDescriptor.HEADER_LENGTH;
+    private static final int PAGE_SIZE = 4096;
     private static final String REPAIR_ADVICE =
         "run 'varve verify' to see the damage, restore from a backup, or open with RecoveryMode.TRUNCATE_CORRUPTION " +
         "to truncate the journal there";
@@ -64,6 +65,7 @@ public final class JournalRecovery
     private long[] bases;
     private long durable;
     private boolean corruptionRepaired;
+    private boolean deletedAny;
     private long scannedBytes;
     private long droppedRecords;
     private long droppedBytes;
@@ -155,7 +157,7 @@ public final class JournalRecovery
             {
                 scan.force();
             }
-            if (!deleted.isEmpty())
+            if (deletedAny)
             {
                 directory.fsync();
             }
@@ -482,7 +484,10 @@ public final class JournalRecovery
             {
                 break;
             }
-            droppedRecords++;
+            if (FrameDescriptor.type(buffer, walk) != FrameDescriptor.PADDING_TYPE)
+            {
+                droppedRecords++;
+            }
             walk += FrameDescriptor.alignedLength(length);
         }
         int lastNonZero = -1;
@@ -506,18 +511,27 @@ public final class JournalRecovery
         for (int i = bases.length - 1; i >= firstSegment; i--)
         {
             final long base = bases[i];
-            countDeletedSegment(base);
+            final boolean heldData = countDeletedSegment(base);
             final String segmentName = JournalDirectoryLayout.segmentFileName(base);
             directory.delete(JournalDirectoryLayout.indexFileName(base));
             if (directory.delete(segmentName))
             {
-                deleted.add(segmentName);
+                deletedAny = true;
+                if (heldData)
+                {
+                    deleted.add(segmentName);
+                }
             }
         }
         bases = Arrays.copyOf(bases, Math.min(firstSegment, bases.length));
     }
 
-    private void countDeletedSegment(final long base)
+    /**
+     * Count what a segment about to be deleted held.
+     *
+     * @return false for a segment allocated ahead of the writer that never held a frame.
+     */
+    private boolean countDeletedSegment(final long base)
     {
         final Path path = segmentPath(base);
         try
@@ -525,11 +539,15 @@ public final class JournalRecovery
             if (Files.size(path) < segmentLength)
             {
                 droppedBytes += Files.size(path);
-                return;
+                return Files.size(path) > 0;
             }
             try (MappedFile file = MappedFile.map(path, segmentLength, true))
             {
                 final UnsafeBuffer buffer = file.buffer();
+                if (SegmentDescriptor.magicVolatile(buffer) == 0 && isZero(buffer, 0, PAGE_SIZE))
+                {
+                    return false;
+                }
                 int walk = FIRST_FRAME;
                 while (walk <= segmentLength - HEADER_LENGTH)
                 {
@@ -553,12 +571,26 @@ public final class JournalRecovery
                     }
                 }
                 droppedBytes += lastNonZero;
+                return true;
             }
         }
         catch (final IOException ex)
         {
             // it is being deleted; what it held is counted as well as it can be
+            return true;
         }
+    }
+
+    private static boolean isZero(final UnsafeBuffer buffer, final int from, final int to)
+    {
+        for (int i = from; i < to; i += Long.BYTES)
+        {
+            if (buffer.getLong(i) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Path segmentPath(final long base)

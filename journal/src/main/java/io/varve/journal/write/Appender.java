@@ -351,12 +351,15 @@ public final class Appender implements AutoCloseable
         if (tailOffset < segmentLength)
         {
             writePadding();
-            syncer.seal(active);
         }
         final long nextBase = basePosition + segmentLength;
+        // If the next segment cannot be had (a full disk) this throws and the padded segment stays active, so a
+        // later call retries the roll and a sync still reaches the end of the padding.
         final SegmentMapping next = preparer.take(nextBase);
         SegmentDescriptor.writeHeader(
             next.segment().buffer(), segmentLength, nextBase, nextSequence, clock.nanoTime(), journalId, 0);
+        // Hand the sealed segment over only now: the syncer may unmap it at once under FsyncPolicy.NONE.
+        syncer.seal(active);
         activate(next, SegmentDescriptor.HEADER_LENGTH, 0, 0);
         preparer.request(nextBase + segmentLength);
         segmentsCounter.increment();

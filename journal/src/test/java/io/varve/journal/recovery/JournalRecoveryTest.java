@@ -1,0 +1,385 @@
+package io.varve.journal.recovery;
+
+import io.varve.journal.Journal;
+import io.varve.journal.JournalContext;
+import io.varve.journal.JournalCorruptionException;
+import io.varve.journal.RecoveryMode;
+import io.varve.journal.format.FrameDescriptor;
+import io.varve.journal.format.FrameWalker;
+import io.varve.journal.format.IndexDescriptor;
+import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.format.MetadataDescriptor;
+import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.write.Appender;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static io.varve.journal.recovery.JournalFiles.flipByte;
+import static io.varve.journal.recovery.JournalFiles.recordPositions;
+import static io.varve.journal.recovery.JournalFiles.rewindDurablePosition;
+import static io.varve.journal.recovery.JournalFiles.segmentOf;
+import static io.varve.journal.recovery.JournalFiles.writeBytes;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JournalRecoveryTest
+{
+    private static final int SEGMENT_LENGTH = 65536;
+    private static final int PAYLOAD = 100;
+
+    @TempDir
+    Path dir;
+
+    private long write(final int records)
+    {
+        return write(dir, records);
+    }
+
+    private static long write(final Path dir, final int records)
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD]);
+        for (int i = 8; i < PAYLOAD; i++)
+        {
+            payload.putByte(i, (byte)(1 + i % 250));
+        }
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(SEGMENT_LENGTH)))
+        {
+            final Appender appender = journal.appender();
+            for (int i = 0; i < records; i++)
+            {
+                payload.putLong(0, appender.nextSequence(), LITTLE_ENDIAN);
+                appender.append(payload, 0, PAYLOAD);
+            }
+            return appender.position();
+        }
+    }
+
+    private Journal open(final RecoveryMode mode)
+    {
+        return Journal.open(new JournalContext().directory(dir).recoveryMode(mode));
+    }
+
+    private long countRecords()
+    {
+        return FrameWalker.walk(dir, SEGMENT_LENGTH,
+            (b, o, l, s, t, ty, p) -> assertEquals(s, b.getLong(o, LITTLE_ENDIAN)));
+    }
+
+    @Test
+    void shouldTruncateTornTailBeyondDurablePositionAndReportIt()
+    {
+        write(100);
+        final List<Long> positions = recordPositions(dir, SEGMENT_LENGTH);
+        rewindDurablePosition(dir, positions.get(60));
+        flipByte(dir, positions.get(70) + FrameDescriptor.HEADER_LENGTH + 3, SEGMENT_LENGTH);
+
+        try (Journal journal = open(RecoveryMode.STRICT))
+        {
+            final RecoveryReport report = journal.recoveryReport();
+            assertEquals(70, report.nextSequence());
+            assertEquals(30, report.droppedRecords(), report.toString());
+            assertTrue(report.droppedBytes() > 0);
+            assertEquals(positions.get(70) & (SEGMENT_LENGTH - 1), report.truncatedOffset());
+            assertEquals(segmentOf(dir, positions.get(70), SEGMENT_LENGTH), report.truncatedFile());
+            assertTrue(report.reason().contains("CRC32C mismatch"), report.reason());
+            assertFalse(report.corruptionRepaired());
+            assertEquals(70, journal.appender().nextSequence());
+            assertEquals(positions.get(70), journal.appender().position(), "appends go where the tear was");
+            final UnsafeBuffer next = new UnsafeBuffer(new byte[8]);
+            next.putLong(0, 70, LITTLE_ENDIAN);
+            journal.appender().append(next, 0, 8);
+        }
+        assertEquals(71, countRecords());
+        assertFalse(new JournalVerifier(dir, Set.of()).verify().hasErrors());
+    }
+
+    @Test
+    void shouldRefuseCorruptionBelowDurablePositionNamingFileOffsetAndReason()
+    {
+        write(100);
+        final List<Long> positions = recordPositions(dir, SEGMENT_LENGTH);
+        final long bad = positions.get(98);
+        flipByte(dir, bad + FrameDescriptor.HEADER_LENGTH + 1, SEGMENT_LENGTH);
+
+        final JournalCorruptionException ex = assertThrows(JournalCorruptionException.class,
+            () -> open(RecoveryMode.STRICT));
+        assertEquals(segmentOf(dir, bad, SEGMENT_LENGTH), ex.file());
+        assertEquals(bad & (SEGMENT_LENGTH - 1), ex.offset());
+        assertTrue(ex.reason().contains("CRC32C mismatch"), ex.reason());
+        assertTrue(ex.getMessage().contains("TRUNCATE_CORRUPTION"), ex.getMessage());
+        final VerifyReport report = new JournalVerifier(dir, Set.of()).verify();
+        assertEquals(bad & (SEGMENT_LENGTH - 1), report.firstError().offset(), "refusing changed nothing");
+        assertEquals(98, report.records());
+    }
+
+    @Test
+    void shouldRepairCorruptionBelowDurablePositionWhenAsked()
+    {
+        write(100);
+        final List<Long> positions = recordPositions(dir, SEGMENT_LENGTH);
+        flipByte(dir, positions.get(98) + FrameDescriptor.HEADER_LENGTH + 1, SEGMENT_LENGTH);
+
+        try (Journal journal = open(RecoveryMode.TRUNCATE_CORRUPTION))
+        {
+            final RecoveryReport report = journal.recoveryReport();
+            assertTrue(report.corruptionRepaired());
+            assertEquals(98, report.nextSequence());
+            assertEquals(2, report.droppedRecords());
+        }
+        assertEquals(98, countRecords());
+    }
+
+    @Test
+    void shouldTreatZeroedFrameBelowDurablePositionAsCorruption()
+    {
+        write(100);
+        final List<Long> positions = recordPositions(dir, SEGMENT_LENGTH);
+        JournalFiles.zeroFrom(dir, positions.get(99), SEGMENT_LENGTH);
+        final JournalCorruptionException ex = assertThrows(JournalCorruptionException.class,
+            () -> open(RecoveryMode.STRICT));
+        assertTrue(ex.reason().contains("frame length is zero below the durable position"), ex.reason());
+    }
+
+    @Test
+    void shouldKeepExactlyTheValidPrefixWhateverByteATornWriteStopsAt() throws Exception
+    {
+        final Path pristine = dir.resolve("pristine");
+        write(pristine, 40);
+        final List<Long> positions = recordPositions(pristine, SEGMENT_LENGTH);
+        final long firstTorn = positions.get(38);
+        rewindDurablePosition(pristine, firstTorn);
+        final long end = positions.get(39) + FrameDescriptor.alignedLength(FrameDescriptor.HEADER_LENGTH + PAYLOAD);
+
+        for (long cut = firstTorn; cut < end; cut++)
+        {
+            final Path copy = dir.resolve("cut-" + cut);
+            JournalFiles.copyDirectory(pristine, copy);
+            JournalFiles.zeroFrom(copy, cut, SEGMENT_LENGTH);
+            final long expected = cut >= positions.get(39) + FrameDescriptor.HEADER_LENGTH + PAYLOAD ? 40 :
+                cut >= firstTorn + FrameDescriptor.HEADER_LENGTH + PAYLOAD ? 39 : 38;
+            try (Journal journal = Journal.open(new JournalContext().directory(copy)))
+            {
+                assertEquals(expected, journal.appender().nextSequence(), "cut at " + cut);
+                assertEquals(expected < 40 ? positions.get((int)expected) : end, journal.appender().position());
+                journal.appender().append(new UnsafeBuffer(new byte[8]), 0, 8);
+            }
+            final VerifyReport report = new JournalVerifier(copy, Set.of()).verify();
+            assertTrue(report.findings().isEmpty(), "cut at " + cut + ": " + report.findings());
+            assertEquals(expected + 1, report.records());
+        }
+    }
+
+    @Test
+    void shouldDropUnsyncedSealedSegmentsAfterATearAndReportThem()
+    {
+        write(2000);
+        final List<Long> positions = recordPositions(dir, SEGMENT_LENGTH);
+        final int inThirdSegment = indexOfFirstIn(positions, 2L * SEGMENT_LENGTH) + 5;
+        rewindDurablePosition(dir, positions.get(10));
+        flipByte(dir, positions.get(inThirdSegment) + FrameDescriptor.SEQUENCE_OFFSET, SEGMENT_LENGTH);
+
+        try (Journal journal = open(RecoveryMode.STRICT))
+        {
+            final RecoveryReport report = journal.recoveryReport();
+            assertEquals(inThirdSegment, report.nextSequence(), report.toString());
+            assertTrue(report.reason().contains("CRC32C mismatch"), report.reason());
+            assertFalse(report.deletedFiles().isEmpty(), "later segments deleted: " + report);
+            assertEquals(2000 - inThirdSegment, report.droppedRecords(), report.toString());
+        }
+        assertEquals(inThirdSegment, countRecords());
+    }
+
+    private static int indexOfFirstIn(final List<Long> positions, final long base)
+    {
+        for (int i = 0; i < positions.size(); i++)
+        {
+            if (positions.get(i) >= base)
+            {
+                return i;
+            }
+        }
+        throw new AssertionError("no record at or after " + base);
+    }
+
+    @Test
+    void shouldDropSegmentWithPartialHeaderBeyondDurablePositionForEveryPrefixLength() throws Exception
+    {
+        final Path pristine = dir.resolve("pristine");
+        write(pristine, 1000);
+        final List<Long> positions = recordPositions(pristine, SEGMENT_LENGTH);
+        final long secondBase = SEGMENT_LENGTH;
+        final int firstInSecond = indexOfFirstIn(positions, secondBase);
+        rewindDurablePosition(pristine, positions.get(firstInSecond - 1));
+        final Path second = pristine.resolve(JournalDirectoryLayout.segmentFileName(secondBase));
+        final byte[] header = new byte[SegmentDescriptor.HEADER_LENGTH];
+        try (RandomAccessFile file = new RandomAccessFile(second.toFile(), "r"))
+        {
+            file.readFully(header);
+        }
+        for (int prefix = 0; prefix < SegmentDescriptor.HEADER_LENGTH; prefix++)
+        {
+            final Path copy = dir.resolve("prefix-" + prefix);
+            JournalFiles.copyDirectory(pristine, copy);
+            final byte[] partial = new byte[SegmentDescriptor.HEADER_LENGTH];
+            System.arraycopy(header, 0, partial, 0, prefix);
+            writeBytes(copy.resolve(second.getFileName()), 0, partial);
+            try (Journal journal = Journal.open(new JournalContext().directory(copy)))
+            {
+                assertTrue(journal.appender().nextSequence() >= firstInSecond - 1, "prefix " + prefix);
+                assertTrue(journal.appender().nextSequence() <= firstInSecond, "prefix " + prefix);
+            }
+            assertFalse(new JournalVerifier(copy, Set.of()).verify().hasErrors(), "prefix " + prefix);
+        }
+    }
+
+    @Test
+    void shouldRefuseDamagedHeaderOfSegmentHoldingDurableData()
+    {
+        write(1000);
+        final Path first = dir.resolve(JournalDirectoryLayout.segmentFileName(0));
+        writeBytes(first, SegmentDescriptor.VERSION_OFFSET, new byte[]{ 9, 0, 0, 0 });
+        rewindDurablePosition(dir, 4000);
+        final JournalCorruptionException ex = assertThrows(JournalCorruptionException.class,
+            () -> open(RecoveryMode.STRICT));
+        assertEquals(first, ex.file());
+        assertTrue(ex.reason().contains("unknown segment format version: expected=1 found=9"), ex.reason());
+    }
+
+    @Test
+    void shouldRefuseSegmentWithWrongMagic()
+    {
+        write(1000);
+        final Path first = dir.resolve(JournalDirectoryLayout.segmentFileName(0));
+        writeBytes(first, 0, "NOTVARVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        rewindDurablePosition(dir, 4000);
+        final JournalCorruptionException ex = assertThrows(JournalCorruptionException.class,
+            () -> open(RecoveryMode.STRICT));
+        assertTrue(ex.reason().contains("bad segment magic"), ex.reason());
+    }
+
+    @Test
+    void shouldRefuseTruncatedSegmentHoldingDurableData() throws Exception
+    {
+        final long end = write(2000);
+        final Path last = segmentOf(dir, end - 1, SEGMENT_LENGTH);
+        try (RandomAccessFile file = new RandomAccessFile(last.toFile(), "rw"))
+        {
+            file.setLength(1000);
+        }
+        final JournalCorruptionException ex = assertThrows(JournalCorruptionException.class,
+            () -> open(RecoveryMode.STRICT));
+        assertEquals(last, ex.file());
+        assertTrue(ex.reason().contains("segment file truncated: length=1000 expected=65536"), ex.reason());
+    }
+
+    @Test
+    void shouldRefuseMissingSegmentBelowDurablePosition() throws Exception
+    {
+        write(2000);
+        final Path second = dir.resolve(JournalDirectoryLayout.segmentFileName(SEGMENT_LENGTH));
+        Files.delete(second);
+        final JournalCorruptionException ex = assertThrows(JournalCorruptionException.class,
+            () -> open(RecoveryMode.STRICT));
+        assertEquals(second, ex.file());
+        assertTrue(ex.reason().contains("segment file missing"), ex.reason());
+    }
+
+    @Test
+    void shouldRefuseForeignFileNamingIt() throws Exception
+    {
+        write(10);
+        Files.writeString(dir.resolve("notes.txt"), "hello");
+        final JournalCorruptionException ex = assertThrows(JournalCorruptionException.class,
+            () -> open(RecoveryMode.STRICT));
+        assertEquals(dir.resolve("notes.txt"), ex.file());
+        assertTrue(ex.reason().contains("foreign file"), ex.reason());
+    }
+
+    @Test
+    void shouldRefuseDamagedMetadataFile()
+    {
+        write(10);
+        writeBytes(dir.resolve(JournalDirectoryLayout.METADATA_FILE), MetadataDescriptor.SEGMENT_LENGTH_OFFSET,
+            new byte[]{ 1 });
+        final JournalCorruptionException ex = assertThrows(JournalCorruptionException.class,
+            () -> open(RecoveryMode.STRICT));
+        assertTrue(ex.reason().contains("metadata identity checksum mismatch"), ex.reason());
+    }
+
+    @Test
+    void shouldRescanWhenBothDurableSlotsAreDamagedOnlyWhenAsked()
+    {
+        write(100);
+        final Path meta = dir.resolve(JournalDirectoryLayout.METADATA_FILE);
+        writeBytes(meta, MetadataDescriptor.DURABLE_SLOT_A_OFFSET, new byte[]{ 1, 2, 3 });
+        writeBytes(meta, MetadataDescriptor.DURABLE_SLOT_B_OFFSET, new byte[]{ 1, 2, 3 });
+        final JournalCorruptionException ex = assertThrows(JournalCorruptionException.class,
+            () -> open(RecoveryMode.STRICT));
+        assertTrue(ex.reason().contains("both durable position slots are damaged"), ex.reason());
+        try (Journal journal = open(RecoveryMode.TRUNCATE_CORRUPTION))
+        {
+            assertEquals(100, journal.appender().nextSequence());
+        }
+    }
+
+    @Test
+    void shouldRefuseMetadataMissingBesideSegments() throws Exception
+    {
+        write(10);
+        Files.delete(dir.resolve(JournalDirectoryLayout.METADATA_FILE));
+        final JournalCorruptionException ex = assertThrows(JournalCorruptionException.class,
+            () -> open(RecoveryMode.STRICT));
+        assertTrue(ex.reason().contains("metadata file missing"), ex.reason());
+    }
+
+    @Test
+    void shouldScanOnlyTheTailOnOpenWhateverTheJournalSize()
+    {
+        write(20_000);
+        try (Journal journal = open(RecoveryMode.STRICT))
+        {
+            final RecoveryReport report = journal.recoveryReport();
+            assertEquals(20_000, report.nextSequence());
+            assertTrue(report.scannedBytes() <= IndexDescriptor.DEFAULT_INTERVAL + 256,
+                "a cleanly closed 2.6 MB journal scanned " + report.scannedBytes() + " bytes");
+        }
+    }
+
+    @Test
+    void shouldRebuildADamagedIndexOfTheTailSegment()
+    {
+        final long end = write(300);
+        final Path index = dir.resolve(JournalDirectoryLayout.indexFileName(end & -(long)SEGMENT_LENGTH));
+        writeBytes(index, IndexDescriptor.entryOffset(1), new byte[IndexDescriptor.ENTRY_LENGTH * 3]);
+        writeBytes(index, IndexDescriptor.entryOffset(2), new byte[]{ 9, 9, 9, 9, 9, 9, 9, 9 });
+        try (Journal journal = open(RecoveryMode.STRICT))
+        {
+            assertEquals(300, journal.appender().nextSequence());
+        }
+        final VerifyReport report = new JournalVerifier(dir, Set.of()).verify();
+        assertTrue(report.findings().isEmpty(), report.findings().toString());
+    }
+
+    @Test
+    void shouldReportNothingDroppedAfterCleanClose()
+    {
+        write(500);
+        try (Journal journal = open(RecoveryMode.STRICT))
+        {
+            final RecoveryReport report = journal.recoveryReport();
+            assertFalse(report.droppedAnything(), report.toString());
+            assertNull(report.truncatedFile());
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.varve.journal.write;
+
+import io.varve.journal.Journal;
+import io.varve.journal.JournalClosedException;
+import io.varve.journal.JournalContext;
+import io.varve.journal.RecordTooLargeException;
+import io.varve.journal.format.FrameDescriptor;
+import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.format.SegmentDescriptor;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AppenderTest
+{
+    @TempDir
+    Path dir;
+
+    private final UnsafeBuffer payload = new UnsafeBuffer(new byte[1 << 20]);
+
+    @Test
+    void shouldRejectAppendAfterClose()
+    {
+        final Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(65536));
+        final Appender appender = journal.appender();
+        appender.append(payload, 0, 16);
+        journal.close();
+        final JournalClosedException ex = assertThrows(
+            JournalClosedException.class, () -> appender.append(payload, 0, 16));
+        assertTrue(ex.getMessage().contains(dir.toString()), ex.getMessage());
+        assertThrows(JournalClosedException.class, () -> appender.claim(16, 0));
+        assertThrows(JournalClosedException.class, appender::sync);
+    }
+
+    @Test
+    void shouldRejectOversizedRecordNamingSizeAndLimitAndWriteNothing()
+    {
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(65536)
+            .maxRecordLength(1000)))
+        {
+            final Appender appender = journal.appender();
+            final long position = appender.position();
+            final RecordTooLargeException ex = assertThrows(
+                RecordTooLargeException.class, () -> appender.append(payload, 0, 1001));
+            assertTrue(ex.getMessage().contains("length=1001"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("maxRecordLength=1000"), ex.getMessage());
+            assertThrows(RecordTooLargeException.class, () -> appender.claim(5000, 0));
+            assertEquals(position, appender.position(), "nothing was written");
+            assertEquals(0, appender.nextSequence());
+            appender.append(payload, 0, 1000);
+            assertEquals(1, appender.nextSequence());
+        }
+    }
+
+    @Test
+    void shouldCapRecordLengthAtWhatASegmentHolds()
+    {
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(65536)))
+        {
+            final Appender appender = journal.appender();
+            final int max = SegmentDescriptor.maxPayloadLength(65536);
+            assertEquals(max, appender.maxRecordLength());
+            appender.append(payload, 0, 100);
+            appender.append(payload, 0, max);
+            appender.append(payload, 0, max);
+            assertThrows(RecordTooLargeException.class, () -> appender.append(payload, 0, max + 1));
+            assertEquals(3, appender.nextSequence());
+        }
+    }
+
+    @Test
+    void shouldRejectNegativeTypeAndUnknownFlags()
+    {
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(65536)))
+        {
+            final Appender appender = journal.appender();
+            assertThrows(IllegalArgumentException.class, () -> appender.append(payload, 0, 8, -1));
+            assertThrows(IllegalArgumentException.class,
+                () -> appender.append(payload, 0, 8, 1, 0, FrameDescriptor.FLAG_UNCHECKED, 0, 0));
+            assertThrows(IllegalArgumentException.class, () -> appender.append(payload, 0, 8, 1, 0, 0, 9, 0));
+            assertEquals(0, appender.nextSequence());
+        }
+    }
+
+    @Test
+    void shouldRejectAppendWhileAClaimIsOpen()
+    {
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(65536)))
+        {
+            final Appender appender = journal.appender();
+            final RecordClaim claim = appender.claim(8, 0);
+            assertThrows(IllegalStateException.class, () -> appender.append(payload, 0, 8));
+            claim.commit();
+            assertThrows(IllegalStateException.class, claim::commit);
+            appender.append(payload, 0, 8);
+            assertEquals(2, appender.nextSequence());
+        }
+    }
+
+    @Test
+    void shouldPrepareTheNextSegmentBeforeTheWriterNeedsIt() throws Exception
+    {
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(65536)))
+        {
+            journal.appender().append(payload, 0, 8);
+            final Path next = dir.resolve(JournalDirectoryLayout.segmentFileName(65536));
+            final long deadline = System.currentTimeMillis() + 10_000;
+            while (!(Files.exists(next) && Files.size(next) == 65536) && System.currentTimeMillis() < deadline)
+            {
+                Thread.sleep(5);
+            }
+            assertTrue(Files.exists(dir.resolve(JournalDirectoryLayout.indexFileName(65536))));
+            assertEquals(65536, Files.size(next), "next segment allocated ahead of the roll");
+        }
+    }
+}
