@@ -22,7 +22,10 @@ import java.io.PrintWriter;
     subcommands = {
         AppendCommand.class,
         VerifyCommand.class,
-        DemoCommand.class
+        TailCommand.class,
+        StatCommand.class,
+        DemoCommand.class,
+        DemoFollowerCommand.class
     })
 public final class VarveCommand implements Runnable
 {

@@ -4,6 +4,8 @@ import io.varve.journal.format.IndexDescriptor;
 import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.read.JournalReader;
+import io.varve.journal.read.Tailer;
 import io.varve.journal.recovery.JournalRecovery;
 import io.varve.journal.recovery.RecoveryReport;
 import io.varve.journal.storage.JournalDirectory;
@@ -63,6 +65,7 @@ public final class Journal implements AutoCloseable
     private final AgentRunner agentRunner;
     private final JournalFailure failure;
     private final RecoveryReport recoveryReport;
+    private final JournalReader reader;
     private boolean closed;
 
     private Journal(
@@ -83,6 +86,7 @@ public final class Journal implements AutoCloseable
         this.agentRunner = agentRunner;
         this.failure = failure;
         this.recoveryReport = recoveryReport;
+        this.reader = JournalReader.ofWriter(context.directory(), metadata);
     }
 
     /**
@@ -243,6 +247,38 @@ public final class Journal implements AutoCloseable
     public Appender appender()
     {
         return appender;
+    }
+
+    /**
+     * A reader of this journal sharing the writer's metadata mapping, for tailers in the writer's process.
+     *
+     * @return the reader; closing it leaves the journal open.
+     */
+    public JournalReader reader()
+    {
+        return reader;
+    }
+
+    /**
+     * An unnamed tailer at the first record; shorthand for {@code reader().tailer()}.
+     *
+     * @return the tailer.
+     */
+    public Tailer tailer()
+    {
+        return reader.tailer();
+    }
+
+    /**
+     * A named tailer that resumes where the last tailer of that name stopped; shorthand for
+     * {@code reader().tailer(name)}.
+     *
+     * @param name of the tailer.
+     * @return the tailer.
+     */
+    public Tailer tailer(final String name)
+    {
+        return reader.tailer(name);
     }
 
     /**

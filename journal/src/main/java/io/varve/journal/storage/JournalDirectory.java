@@ -208,6 +208,34 @@ public final class JournalDirectory
         return new Listing(toArray(segments), toArray(indexes), foreign);
     }
 
+    /**
+     * Base positions of the segment files, ascending, ignoring every other file.
+     *
+     * @return the base positions.
+     */
+    public long[] listSegments()
+    {
+        final List<Long> segments = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(path, "*" + JournalDirectoryLayout.SEGMENT_SUFFIX))
+        {
+            for (final Path entry : stream)
+            {
+                final long base = JournalDirectoryLayout.parseBasePosition(entry.getFileName().toString(),
+                    JournalDirectoryLayout.SEGMENT_SUFFIX);
+                if (base >= 0)
+                {
+                    segments.add(base);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot list journal directory: directory=" + path, ex);
+        }
+        segments.sort(Long::compare);
+        return toArray(segments);
+    }
+
     private static long[] toArray(final List<Long> values)
     {
         final long[] array = new long[values.size()];

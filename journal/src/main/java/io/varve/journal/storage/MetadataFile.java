@@ -177,6 +177,16 @@ public final class MetadataFile implements AutoCloseable
     }
 
     /**
+     * Whether this mapping is read-only.
+     *
+     * @return true for a reader without write access.
+     */
+    public boolean isReadOnly()
+    {
+        return file.isReadOnly();
+    }
+
+    /**
      * Segment length of the journal.
      *
      * @return bytes.

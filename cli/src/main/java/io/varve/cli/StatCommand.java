@@ -1,0 +1,123 @@
+package io.varve.cli;
+
+import io.varve.journal.format.JournalCounter;
+import io.varve.journal.format.TailerTableDescriptor;
+import io.varve.journal.read.JournalReader;
+import io.varve.journal.storage.MetadataFile;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.ErrorLogReader;
+import org.agrona.concurrent.status.CountersReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * {@code varve stat}: the journal's live counters, named tailers and last error, read from the metadata file
+ * without locks while the writer runs, like Aeron's AeronStat.
+ * <p>
+ * Threading: one invocation per instance.
+ */
+@Command(name = "stat", mixinStandardHelpOptions = true,
+    description = "Print the journal's live counters, tailers and last error; --watch repeats.")
+final class StatCommand implements Callable<Integer>
+{
+    @ParentCommand
+    private VarveCommand parent;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "Journal directory.")
+    private Path directory;
+
+    @Option(names = "--watch", paramLabel = "SECONDS", description = "Repeat every SECONDS until interrupted.")
+    private Double watch;
+
+    @Option(names = "--iterations", paramLabel = "N", hidden = true, description = "With --watch, stop after N.")
+    private long iterations = Long.MAX_VALUE;
+
+    public Integer call() throws InterruptedException
+    {
+        try (JournalReader reader = JournalReader.open(directory))
+        {
+            long printed = 0;
+            do
+            {
+                print(parent.out, reader);
+                printed++;
+                if (watch == null || printed >= iterations)
+                {
+                    break;
+                }
+                Thread.sleep((long)(watch * 1000));
+            }
+            while (true);
+        }
+        return VarveCommand.OK;
+    }
+
+    static void print(final PrintStream out, final JournalReader reader)
+    {
+        final MetadataFile metadata = reader.metadata();
+        final CountersReader counters = reader.counters();
+        final long writerPid = metadata.writerPid();
+        final boolean writerAlive = writerPid > 0 &&
+            ProcessHandle.of(writerPid).map(ProcessHandle::isAlive).orElse(false);
+        out.println("journal " + reader.directory() + " at " + Instant.now());
+        out.println("  writer pid: " + (writerPid == 0 ? "none (closed cleanly)" :
+            writerPid + (writerAlive ? " (running)" : " (not running: killed?)")));
+        counters.forEach((counterId, typeId, keyBuffer, label) ->
+            out.printf("  %3d: %,24d - %s%n", counterId, counters.getCounterValue(counterId), label));
+        printTailers(out, metadata.tailerTable(), counters);
+        final int[] errors = {0};
+        ErrorLogReader.read(metadata.errorLog(), (count, first, last, encoded) ->
+        {
+            if (errors[0]++ == 0)
+            {
+                out.println("  last error (" + count + "x, last at " + Instant.ofEpochMilli(last) + "): " +
+                    encoded.lines().findFirst().orElse(""));
+            }
+        });
+        if (errors[0] == 0)
+        {
+            out.println("  last error: none");
+        }
+    }
+
+    private static void printTailers(final PrintStream out, final UnsafeBuffer table, final CountersReader counters)
+    {
+        final long writerPosition = counters.getCounterValue(JournalCounter.WRITER_POSITION.id());
+        final long nextSequence = counters.getCounterValue(JournalCounter.NEXT_SEQUENCE.id());
+        boolean any = false;
+        for (int slot = 0; slot < TailerTableDescriptor.MAX_TAILERS; slot++)
+        {
+            final int offset = TailerTableDescriptor.slotOffset(slot);
+            if (TailerTableDescriptor.stateVolatile(table, offset) != TailerTableDescriptor.STATE_ACTIVE)
+            {
+                continue;
+            }
+            if (!any)
+            {
+                out.println("  tailers:");
+                any = true;
+            }
+            final long position = table.getLongVolatile(offset + TailerTableDescriptor.POSITION_OFFSET);
+            final long sequence = table.getLong(offset + TailerTableDescriptor.SEQUENCE_OFFSET, LITTLE_ENDIAN);
+            final long owner = table.getLong(offset + TailerTableDescriptor.OWNER_PID_OFFSET, LITTLE_ENDIAN);
+            final long updated = table.getLong(offset + TailerTableDescriptor.UPDATE_TIME_OFFSET, LITTLE_ENDIAN);
+            out.printf("    %-24s position %,d sequence %,d lag %,d records / %,d bytes, pid %s, updated %s%n",
+                TailerTableDescriptor.name(table, offset), position, sequence, Math.max(0, nextSequence - sequence),
+                Math.max(0, writerPosition - position), owner == 0 ? "none" : Long.toString(owner),
+                Instant.ofEpochMilli(updated));
+        }
+        if (!any)
+        {
+            out.println("  tailers: none");
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.varve.cli;
+
+import io.varve.journal.read.JournalReader;
+import io.varve.journal.read.RecordHandler;
+import io.varve.journal.read.Tailer;
+import org.agrona.DirectBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code varve tail}: prints records, from a starting point, optionally following the writer live across rolls.
+ * <p>
+ * Threading: one invocation per instance.
+ */
+@Command(name = "tail", mixinStandardHelpOptions = true,
+    description = "Print records; --follow keeps printing as the writer appends.")
+final class TailCommand implements Callable<Integer>
+{
+    /** Payload bytes the text format shows before it elides the rest. */
+    static final int TEXT_PREVIEW = 64;
+
+    enum Format
+    {
+        text, hex, json
+    }
+
+    @ParentCommand
+    private VarveCommand parent;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "Journal directory.")
+    private Path directory;
+
+    @Option(names = "--from", paramLabel = "WHERE", defaultValue = "start",
+        description = "start | end | seq:N | time:ISO-8601 (first record at or after it). Default: start.")
+    private String from;
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N records.")
+    private Long count;
+
+    @Option(names = "--follow", description = "Keep printing as the writer appends, until --count or interrupted.")
+    private boolean follow;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+        description = "text | hex | json (one object per line: sequence, position, timestamp, type, length, " +
+            "payload in base64). Default: text.")
+    private Format format;
+
+    public Integer call()
+    {
+        final long limit = count == null ? Long.MAX_VALUE : count;
+        if (limit < 0)
+        {
+            parent.err.println("varve tail: --count must be >= 0: count=" + count);
+            return VarveCommand.USAGE_OR_IO;
+        }
+        try (JournalReader reader = JournalReader.open(directory); Tailer tailer = reader.tailer())
+        {
+            if (!seek(tailer))
+            {
+                return VarveCommand.USAGE_OR_IO;
+            }
+            final Printer printer = new Printer(parent.out, format, tailer);
+            while (printer.printed < limit)
+            {
+                final int delivered = tailer.poll(printer, (int)Math.min(limit - printer.printed, 1000));
+                if (delivered == 0)
+                {
+                    if (!follow)
+                    {
+                        break;
+                    }
+                    parent.out.flush();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+            }
+            parent.out.flush();
+        }
+        return VarveCommand.OK;
+    }
+
+    private boolean seek(final Tailer tailer)
+    {
+        try
+        {
+            if ("start".equals(from))
+            {
+                tailer.seekToStart();
+            }
+            else if ("end".equals(from))
+            {
+                tailer.seekToEnd();
+            }
+            else if (from.startsWith("seq:"))
+            {
+                tailer.seekToSequence(Long.parseLong(from.substring(4)));
+            }
+            else if (from.startsWith("time:"))
+            {
+                final Instant instant = Instant.parse(from.substring(5));
+                tailer.seekToTimestamp(instant.getEpochSecond() * 1_000_000_000L + instant.getNano());
+            }
+            else
+            {
+                parent.err.println("varve tail: --from must be start, end, seq:N or time:ISO-8601: from=" + from);
+                return false;
+            }
+            return true;
+        }
+        catch (final NumberFormatException | DateTimeParseException ex)
+        {
+            parent.err.println("varve tail: cannot parse --from " + from + ": " + ex.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Formats each record; the CLI may allocate, the tailer underneath does not.
+     */
+    private static final class Printer implements RecordHandler
+    {
+        private final PrintStream out;
+        private final Format format;
+        private final Tailer tailer;
+        private final StringBuilder line = new StringBuilder(256);
+        private long printed;
+
+        private Printer(final PrintStream out, final Format format, final Tailer tailer)
+        {
+            this.out = out;
+            this.format = format;
+            this.tailer = tailer;
+        }
+
+        public void onRecord(
+            final DirectBuffer buffer,
+            final int offset,
+            final int length,
+            final long sequence,
+            final long timestamp,
+            final int type)
+        {
+            final long position = tailer.position();
+            line.setLength(0);
+            switch (format)
+            {
+                case json:
+                    final byte[] bytes = new byte[length];
+                    buffer.getBytes(offset, bytes);
+                    line.append("{\"sequence\":").append(sequence)
+                        .append(",\"position\":").append(position)
+                        .append(",\"timestamp\":").append(timestamp)
+                        .append(",\"type\":").append(type)
+                        .append(",\"length\":").append(length)
+                        .append(",\"payload\":\"").append(Base64.getEncoder().encodeToString(bytes)).append("\"}");
+                    break;
+
+                case hex:
+                    header(sequence, position, timestamp, type, length);
+                    for (int row = 0; row < length; row += 16)
+                    {
+                        line.append('\n').append(String.format("  %06x ", row));
+                        for (int i = row; i < row + 16; i++)
+                        {
+                            line.append(i < length ? String.format(" %02x", buffer.getByte(offset + i)) : "   ");
+                        }
+                        line.append("  |");
+                        for (int i = row; i < Math.min(row + 16, length); i++)
+                        {
+                            line.append(printable(buffer.getByte(offset + i)));
+                        }
+                        line.append('|');
+                    }
+                    break;
+
+                default:
+                    header(sequence, position, timestamp, type, length);
+                    line.append(" |");
+                    for (int i = 0; i < Math.min(length, TEXT_PREVIEW); i++)
+                    {
+                        line.append(printable(buffer.getByte(offset + i)));
+                    }
+                    line.append(length > TEXT_PREVIEW ? "|..." : "|");
+                    break;
+            }
+            out.println(line);
+            printed++;
+        }
+
+        private void header(final long sequence, final long position, final long timestamp, final int type,
+            final int length)
+        {
+            line.append("seq=").append(sequence)
+                .append(" pos=").append(position)
+                .append(" time=").append(Instant.ofEpochSecond(0, timestamp))
+                .append(" type=").append(type)
+                .append(" len=").append(length);
+        }
+
+        private static char printable(final byte b)
+        {
+            return b >= 0x20 && b < 0x7f ? (char)b : '.';
+        }
+    }
+}

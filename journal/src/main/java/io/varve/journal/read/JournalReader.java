@@ -1,0 +1,274 @@
+package io.varve.journal.read;
+
+import io.varve.journal.JournalConfigurationException;
+import io.varve.journal.JournalCorruptionException;
+import io.varve.journal.RuntimeRequirements;
+import io.varve.journal.VarveException;
+import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.storage.JournalDirectory;
+import io.varve.journal.storage.MetadataFile;
+import io.varve.journal.storage.SegmentHeaderReader;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * A journal opened for reading, in the writer's process or any other on the host. It maps the metadata file to
+ * read the journal's identity and live counters and to keep named tailers' positions, and hands out
+ * {@link Tailer}s, which map segments read-only and never write into them.
+ * <pre>{@code
+ * try (JournalReader reader = JournalReader.open(Path.of("/data/orders"));
+ *     Tailer tailer = reader.tailer("risk-engine"))
+ * {
+ *     while (running)
+ *     {
+ *         if (tailer.poll(handler, 100) == 0)
+ *         {
+ *             idleStrategy.idle();
+ *         }
+ *     }
+ * }
+ * }</pre>
+ * Threading: threadsafe for opening tailers; each tailer is used by one thread.
+ */
+public final class JournalReader implements AutoCloseable
+{
+    private final Path directory;
+    private final MetadataFile metadata;
+    private final boolean ownsMetadata;
+    private final int segmentLength;
+    private final long journalId;
+    private final String journalKey;
+    private boolean closed;
+
+    private JournalReader(final Path directory, final MetadataFile metadata, final boolean ownsMetadata)
+    {
+        this.directory = directory;
+        this.metadata = metadata;
+        this.ownsMetadata = ownsMetadata;
+        this.segmentLength = metadata.segmentLength();
+        this.journalId = metadata.journalId();
+        this.journalKey = directory.toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * Open a journal for reading.
+     *
+     * @param directory of the journal.
+     * @return the reader.
+     * @throws JournalConfigurationException when the directory is not a journal.
+     * @throws JournalCorruptionException    when its metadata file is damaged or of an unknown format version.
+     */
+    public static JournalReader open(final Path directory)
+    {
+        RuntimeRequirements.check();
+        if (!Files.isDirectory(directory))
+        {
+            throw new JournalConfigurationException("not a journal: no such directory: directory=" + directory);
+        }
+        if (!MetadataFile.exists(directory))
+        {
+            throw new JournalConfigurationException("not a journal: no " + JournalDirectoryLayout.METADATA_FILE +
+                " in directory=" + directory);
+        }
+        final boolean writable = Files.isWritable(directory.resolve(JournalDirectoryLayout.METADATA_FILE));
+        return new JournalReader(directory, MetadataFile.open(directory, !writable), true);
+    }
+
+    /**
+     * A reader sharing the writer's mapping of the metadata file, for tailers in the writer's process.
+     *
+     * @param directory of the journal.
+     * @param metadata  the writer's metadata file, which the reader does not close.
+     * @return the reader.
+     */
+    public static JournalReader ofWriter(final Path directory, final MetadataFile metadata)
+    {
+        return new JournalReader(directory, metadata, false);
+    }
+
+    /**
+     * An unnamed tailer at the journal's first record, checking checksums.
+     *
+     * @return the tailer.
+     */
+    public Tailer tailer()
+    {
+        return tailer(null, true);
+    }
+
+    /**
+     * A named tailer that resumes where the last tailer of that name stopped, or starts at the first record.
+     *
+     * @param name up to 56 bytes of UTF-8.
+     * @return the tailer.
+     */
+    public Tailer tailer(final String name)
+    {
+        return tailer(name, true);
+    }
+
+    /**
+     * A tailer.
+     *
+     * @param name            null for an unnamed tailer at the first record, else the name to resume.
+     * @param verifyChecksums false to skip the CRC32C of each frame (structure is still checked).
+     * @return the tailer.
+     */
+    public Tailer tailer(final String name, final boolean verifyChecksums)
+    {
+        checkOpen();
+        if (name == null)
+        {
+            return new Tailer(this, verifyChecksums, null).seekToStart();
+        }
+        if (metadata.isReadOnly())
+        {
+            throw new VarveException("named tailers need write access to " + metadata.path() +
+                " to keep their position; use an unnamed tailer or grant write access");
+        }
+        final Tailer probe = new Tailer(this, true, null).seekToStart();
+        final long startPosition = probe.position();
+        final long startSequence = probe.nextSequence();
+        probe.close();
+        final TailerPosition persisted = TailerPosition.claim(
+            metadata.tailerTable(), name, journalKey, startPosition, startSequence);
+        final Tailer tailer = new Tailer(this, verifyChecksums, persisted);
+        try
+        {
+            resume(tailer, persisted.position(), persisted.sequence());
+            return tailer;
+        }
+        catch (final RuntimeException ex)
+        {
+            tailer.close();
+            throw ex;
+        }
+    }
+
+    private static void resume(final Tailer tailer, final long position, final long sequence)
+    {
+        try
+        {
+            tailer.seekToPosition(position);
+            if (tailer.nextSequence() != sequence)
+            {
+                tailer.seekToSequence(sequence);
+            }
+        }
+        catch (final TailerSeekException ex)
+        {
+            tailer.seekToSequence(sequence);
+        }
+    }
+
+    /**
+     * Free a named tailer's slot so its name starts over; refused while a live process uses it.
+     *
+     * @param name of the tailer.
+     * @return true when a slot was freed.
+     */
+    public boolean deleteTailerName(final String name)
+    {
+        checkOpen();
+        return TailerPosition.delete(metadata.tailerTable(), name);
+    }
+
+    /**
+     * The journal's live counters, read without locks.
+     *
+     * @return a reader over the counters.
+     */
+    public CountersReader counters()
+    {
+        return metadata.countersReader();
+    }
+
+    /**
+     * The metadata file, for tools.
+     *
+     * @return the mapped file.
+     */
+    public MetadataFile metadata()
+    {
+        return metadata;
+    }
+
+    /**
+     * Directory of the journal.
+     *
+     * @return the path.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    int segmentLength()
+    {
+        return segmentLength;
+    }
+
+    long journalId()
+    {
+        return journalId;
+    }
+
+    /**
+     * Base positions of the segments the writer has started, ascending: segments allocated ahead of it and not yet
+     * started are left out.
+     *
+     * @return the base positions.
+     */
+    public long[] startedSegmentBases()
+    {
+        final long[] bases = new JournalDirectory(directory, Set.of()).listSegments();
+        int count = bases.length;
+        while (count > 0 && !isStarted(bases[count - 1]))
+        {
+            count--;
+        }
+        return count == bases.length ? bases : Arrays.copyOf(bases, count);
+    }
+
+    long firstSegmentBaseOrZero()
+    {
+        final long[] bases = new JournalDirectory(directory, Set.of()).listSegments();
+        return bases.length == 0 ? 0 : bases[0];
+    }
+
+    private boolean isStarted(final long base)
+    {
+        final UnsafeBuffer header = SegmentHeaderReader.read(
+            directory.resolve(JournalDirectoryLayout.segmentFileName(base)));
+        return header != null && header.getLong(SegmentDescriptor.MAGIC_OFFSET) != 0;
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new io.varve.journal.JournalClosedException("reader of journal " + directory);
+        }
+    }
+
+    /**
+     * Unmap the metadata file, unless it is the writer's. Tailers must be closed first.
+     */
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            if (ownsMetadata)
+            {
+                metadata.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.varve.journal.read;
+
+import io.varve.journal.JournalCorruptionException;
+import io.varve.journal.format.FrameDescriptor;
+import io.varve.journal.format.IndexDescriptor;
+import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.storage.MappedFile;
+import io.varve.journal.storage.SegmentHeaderReader;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A started segment mapped read-only for a reader, with its sparse index when that is usable. It never writes to
+ * either file.
+ * <p>
+ * The index is a hint: every entry used is checked against the frame it points to, and a missing or damaged
+ * index only makes seeks scan further.
+ * <p>
+ * Threading: NOT threadsafe; owned by one tailer.
+ */
+final class MappedSegment implements AutoCloseable
+{
+    private final long basePosition;
+    private final Path path;
+    private final MappedFile file;
+    private final UnsafeBuffer buffer;
+    private final int segmentLength;
+    private MappedFile indexFile;
+    private UnsafeBuffer index;
+    private int indexCapacity;
+
+    private MappedSegment(final long basePosition, final Path path, final MappedFile file, final int segmentLength)
+    {
+        this.basePosition = basePosition;
+        this.path = path;
+        this.file = file;
+        this.buffer = file.buffer();
+        this.segmentLength = segmentLength;
+    }
+
+    /**
+     * Map a segment if it has been started.
+     *
+     * @param directory     of the journal.
+     * @param basePosition  of the segment.
+     * @param segmentLength of the journal.
+     * @param journalId     of the journal.
+     * @return the mapped segment, or null when the file does not exist yet, is still being allocated, or has not
+     *         been started by the writer.
+     * @throws JournalCorruptionException when the file is there but is not this journal's segment.
+     */
+    static MappedSegment openIfStarted(
+        final Path directory, final long basePosition, final int segmentLength, final long journalId)
+    {
+        final Path path = directory.resolve(JournalDirectoryLayout.segmentFileName(basePosition));
+        final UnsafeBuffer header = SegmentHeaderReader.read(path);
+        if (header == null || header.getLongVolatile(SegmentDescriptor.MAGIC_OFFSET) == 0)
+        {
+            return null;
+        }
+        try
+        {
+            if (Files.size(path) < segmentLength)
+            {
+                throw new JournalCorruptionException(path, -1, "segment file truncated: length=" + Files.size(path) +
+                    " expected=" + segmentLength, null);
+            }
+            final MappedFile file = MappedFile.map(path, segmentLength, true);
+            final String problem = SegmentDescriptor.validateHeader(file.buffer(), segmentLength, basePosition,
+                journalId);
+            if (problem != null)
+            {
+                file.close();
+                throw new JournalCorruptionException(path, 0, problem + " (replaced under the reader?)", null);
+            }
+            return new MappedSegment(basePosition, path, file, segmentLength);
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    long basePosition()
+    {
+        return basePosition;
+    }
+
+    Path path()
+    {
+        return path;
+    }
+
+    MappedFile file()
+    {
+        return file;
+    }
+
+    UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
+    long baseSequence()
+    {
+        return SegmentDescriptor.baseSequence(buffer);
+    }
+
+    /**
+     * The frame to start scanning from to find a sequence: the last index entry at or below it that checks out
+     * against its frame, or the first frame.
+     *
+     * @param sequence sought.
+     * @return the frame offset.
+     */
+    int scanStartForSequence(final long sequence)
+    {
+        final int entry = lastEntryAtOrBelow(sequence, true);
+        return entry < 0 ? SegmentDescriptor.HEADER_LENGTH : IndexDescriptor.frameOffsetVolatile(index, entry);
+    }
+
+    /**
+     * The frame to start scanning from to find the first record at or after a timestamp: the last index entry
+     * whose timestamp is below it, or the first frame.
+     *
+     * @param timestamp sought.
+     * @return the frame offset.
+     */
+    int scanStartForTimestamp(final long timestamp)
+    {
+        final int entry = lastEntryAtOrBelow(timestamp - 1, false);
+        return entry < 0 ? SegmentDescriptor.HEADER_LENGTH : IndexDescriptor.frameOffsetVolatile(index, entry);
+    }
+
+    /**
+     * The frame to start scanning from to reach an offset.
+     *
+     * @param offset sought.
+     * @return the frame offset of the last good index entry at or below it, or the first frame.
+     */
+    int scanStartForOffset(final int offset)
+    {
+        if (!openIndex())
+        {
+            return SegmentDescriptor.HEADER_LENGTH;
+        }
+        int low = 0;
+        int high = validEntries() - 1;
+        int found = -1;
+        while (low <= high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (IndexDescriptor.frameOffsetVolatile(index, mid) <= offset)
+            {
+                found = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+        while (found >= 0 && !entryMatchesFrame(found))
+        {
+            found--;
+        }
+        return found < 0 ? SegmentDescriptor.HEADER_LENGTH : IndexDescriptor.frameOffsetVolatile(index, found);
+    }
+
+    /**
+     * Sequence of the frame at an offset that an index entry or a scan found.
+     *
+     * @param offset of a frame.
+     * @return its sequence.
+     */
+    long sequenceAt(final int offset)
+    {
+        return FrameDescriptor.sequence(buffer, offset);
+    }
+
+    private int lastEntryAtOrBelow(final long key, final boolean bySequence)
+    {
+        if (!openIndex())
+        {
+            return -1;
+        }
+        int low = 0;
+        int high = validEntries() - 1;
+        int found = -1;
+        while (low <= high)
+        {
+            final int mid = (low + high) >>> 1;
+            final long value = bySequence ?
+                IndexDescriptor.sequence(index, mid) : IndexDescriptor.timestamp(index, mid);
+            if (value <= key)
+            {
+                found = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+        while (found >= 0 && !entryMatchesFrame(found))
+        {
+            found--;
+        }
+        return found;
+    }
+
+    private int validEntries()
+    {
+        int low = 0;
+        int high = indexCapacity;
+        while (low < high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (IndexDescriptor.frameOffsetVolatile(index, mid) != 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
+    private boolean entryMatchesFrame(final int entry)
+    {
+        final int frameOffset = IndexDescriptor.frameOffsetVolatile(index, entry);
+        return frameOffset >= SegmentDescriptor.HEADER_LENGTH &&
+            frameOffset <= segmentLength - FrameDescriptor.HEADER_LENGTH &&
+            (frameOffset & (FrameDescriptor.FRAME_ALIGNMENT - 1)) == 0 &&
+            buffer.getIntVolatile(frameOffset) >= FrameDescriptor.HEADER_LENGTH &&
+            FrameDescriptor.sequence(buffer, frameOffset) == IndexDescriptor.sequence(index, entry) &&
+            FrameDescriptor.timestamp(buffer, frameOffset) == IndexDescriptor.timestamp(index, entry);
+    }
+
+    private boolean openIndex()
+    {
+        if (index != null)
+        {
+            return true;
+        }
+        final Path indexPath = path.resolveSibling(JournalDirectoryLayout.indexFileName(basePosition));
+        try
+        {
+            final long size = Files.exists(indexPath) ? Files.size(indexPath) : 0;
+            if (size < IndexDescriptor.HEADER_LENGTH)
+            {
+                return false;
+            }
+            final MappedFile candidate = MappedFile.map(indexPath, (int)Math.min(size, Integer.MAX_VALUE), true);
+            final UnsafeBuffer candidateBuffer = candidate.buffer();
+            final long journalId = SegmentDescriptor.journalId(buffer);
+            if (!IndexDescriptor.isHeaderValid(candidateBuffer, basePosition, journalId) ||
+                size < IndexDescriptor.fileLength(segmentLength, IndexDescriptor.interval(candidateBuffer)))
+            {
+                candidate.close();
+                return false;
+            }
+            indexFile = candidate;
+            index = candidateBuffer;
+            indexCapacity = IndexDescriptor.capacity(segmentLength, IndexDescriptor.interval(candidateBuffer));
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Unmap.
+     */
+    public void close()
+    {
+        file.close();
+        if (indexFile != null)
+        {
+            indexFile.close();
+            indexFile = null;
+            index = null;
+        }
+    }
+}
