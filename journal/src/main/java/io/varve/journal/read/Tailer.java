@@ -352,8 +352,9 @@ public final class Tailer implements AutoCloseable
             }
         }
         MappedSegment target = openStarted(bases[low]);
-        int start = target.scanStartForTimestamp(epochNanos);
-        long sequence = start == SegmentDescriptor.HEADER_LENGTH ? target.baseSequence() : target.sequenceAt(start);
+        final int start = target.scanStartForTimestamp(epochNanos);
+        final long sequence = start == SegmentDescriptor.HEADER_LENGTH ?
+            target.baseSequence() : target.sequenceAt(start);
         long[] found = scan(target, start, sequence, Long.MAX_VALUE, epochNanos, Integer.MAX_VALUE);
         while (found[2] == 1 && low < bases.length - 1)
         {

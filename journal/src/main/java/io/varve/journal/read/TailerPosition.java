@@ -117,7 +117,8 @@ public final class TailerPosition implements AutoCloseable
         for (int slot = 0; slot < TailerTableDescriptor.MAX_TAILERS; slot++)
         {
             final int offset = TailerTableDescriptor.slotOffset(slot);
-            if (TailerTableDescriptor.stateVolatile(table, offset) == STATE_ACTIVE && nameEquals(table, offset, nameBytes))
+            if (TailerTableDescriptor.stateVolatile(table, offset) == STATE_ACTIVE &&
+                nameEquals(table, offset, nameBytes))
             {
                 return slot;
             }
