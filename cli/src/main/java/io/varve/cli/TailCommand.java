@@ -29,6 +29,7 @@ final class TailCommand implements Callable<Integer>
 {
     /** Payload bytes the text format shows before it elides the rest. */
     static final int TEXT_PREVIEW = 64;
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
     enum Format
     {
@@ -169,10 +170,23 @@ final class TailCommand implements Callable<Integer>
                     header(sequence, position, timestamp, type, length);
                     for (int row = 0; row < length; row += 16)
                     {
-                        line.append('\n').append(String.format("  %06x ", row));
+                        line.append("\n  ");
+                        for (int shift = 20; shift >= 0; shift -= 4)
+                        {
+                            line.append(HEX_DIGITS[(row >>> shift) & 0xF]);
+                        }
+                        line.append(' ');
                         for (int i = row; i < row + 16; i++)
                         {
-                            line.append(i < length ? String.format(" %02x", buffer.getByte(offset + i)) : "   ");
+                            if (i < length)
+                            {
+                                final int b = buffer.getByte(offset + i) & 0xFF;
+                                line.append(' ').append(HEX_DIGITS[b >>> 4]).append(HEX_DIGITS[b & 0xF]);
+                            }
+                            else
+                            {
+                                line.append("   ");
+                            }
                         }
                         line.append("  |");
                         for (int i = row; i < Math.min(row + 16, length); i++)

@@ -6,6 +6,9 @@ import io.varve.journal.VarveException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 
@@ -58,7 +61,12 @@ public final class VarveCommand implements Runnable
      */
     public static void main(final String[] args)
     {
-        System.exit(run(System.out, System.err, args));
+        // Buffered without auto-flush: 'varve tail' prints millions of lines; commands flush when they idle.
+        final PrintStream out = new PrintStream(
+            new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false);
+        final int exitCode = run(out, System.err, args);
+        out.flush();
+        System.exit(exitCode);
     }
 
     /**

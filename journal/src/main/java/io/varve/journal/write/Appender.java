@@ -18,14 +18,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.ByteBuffer;
 
-import static io.varve.journal.format.FrameDescriptor.CHECKSUM_OFFSET;
-import static io.varve.journal.format.FrameDescriptor.FLAGS_OFFSET;
 import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
-import static io.varve.journal.format.FrameDescriptor.KEY_LENGTH_OFFSET;
-import static io.varve.journal.format.FrameDescriptor.SCHEMA_VERSION_OFFSET;
-import static io.varve.journal.format.FrameDescriptor.SEQUENCE_OFFSET;
-import static io.varve.journal.format.FrameDescriptor.TIMESTAMP_OFFSET;
-import static io.varve.journal.format.FrameDescriptor.TYPE_OFFSET;
 
 /**
  * The journal's one writer: frames records into the mapped segment and publishes each by storing its length last
@@ -44,12 +37,11 @@ public final class Appender implements AutoCloseable
     private final int segmentLength;
     private final int maxRecordLength;
     private final long journalId;
-    private final boolean frameChecksums;
     private final int uncheckedFlag;
     private final boolean syncEveryRecord;
     private final EpochNanoClock clock;
     private final RecordTimestamps timestamps;
-    private final FrameChecksum checksum = new FrameChecksum();
+    private final FrameChecksum checksum;
     private final SegmentPreparer preparer;
     private final SegmentSyncer syncer;
     private final JournalFailure failure;
@@ -107,8 +99,8 @@ public final class Appender implements AutoCloseable
         this.segmentLength = metadata.segmentLength();
         this.journalId = metadata.journalId();
         this.maxRecordLength = maxRecordLength;
-        this.frameChecksums = frameChecksums;
         this.uncheckedFlag = frameChecksums ? 0 : FrameDescriptor.FLAG_UNCHECKED;
+        this.checksum = frameChecksums ? new FrameChecksum() : null;
         this.syncEveryRecord = fsyncPolicy.kind() == FsyncPolicy.Kind.EVERY_RECORD;
         this.clock = clock;
         this.timestamps = timestamps;
@@ -185,7 +177,8 @@ public final class Appender implements AutoCloseable
         final int frameOffset = reserve(FrameDescriptor.alignedLength(frameLength));
         final long frameAddress = segmentAddress + frameOffset;
         final long stamp = nextTimestamp(timestamp);
-        writeHeader(frameAddress, nextSequence, stamp, type, schemaVersion, flags | uncheckedFlag, keyLength);
+        FrameWriter.writeHeader(
+            frameAddress, nextSequence, stamp, type, schemaVersion, flags | uncheckedFlag, keyLength);
         UnsafeApi.copyMemory(
             buffer.byteArray(), buffer.addressOffset() + offset, null, frameAddress + HEADER_LENGTH, length);
         return publish(frameOffset, frameLength, stamp);
@@ -206,7 +199,7 @@ public final class Appender implements AutoCloseable
         final int frameOffset = reserve(FrameDescriptor.alignedLength(frameLength));
         final long frameAddress = segmentAddress + frameOffset;
         claimTimestamp = nextTimestamp(timestamps.next());
-        writeHeader(frameAddress, nextSequence, claimTimestamp, type, 0, uncheckedFlag, 0);
+        FrameWriter.writeHeader(frameAddress, nextSequence, claimTimestamp, type, 0, uncheckedFlag, 0);
         claimFrameOffset = frameOffset;
         claimFrameLength = frameLength;
         claim.wrap(frameAddress + HEADER_LENGTH, length);
@@ -303,29 +296,10 @@ public final class Appender implements AutoCloseable
         return stamp;
     }
 
-    private static void writeHeader(
-        final long frameAddress,
-        final long sequence,
-        final long timestamp,
-        final int type,
-        final int schemaVersion,
-        final int flags,
-        final int keyLength)
-    {
-        UnsafeApi.putLong(frameAddress + SEQUENCE_OFFSET, sequence);
-        UnsafeApi.putLong(frameAddress + TIMESTAMP_OFFSET, timestamp);
-        UnsafeApi.putInt(frameAddress + TYPE_OFFSET, type);
-        UnsafeApi.putShort(null, frameAddress + SCHEMA_VERSION_OFFSET, (short)schemaVersion);
-        UnsafeApi.putByte(frameAddress + FLAGS_OFFSET, (byte)flags);
-        UnsafeApi.putByte(frameAddress + KEY_LENGTH_OFFSET, (byte)keyLength);
-    }
-
     private long publish(final int frameOffset, final int frameLength, final long timestamp)
     {
-        final long frameAddress = segmentAddress + frameOffset;
-        final int crc = frameChecksums ? checksum.compute(checksumView, frameOffset, frameLength, frameLength) : 0;
-        UnsafeApi.putInt(frameAddress + CHECKSUM_OFFSET, crc);
-        UnsafeApi.putIntRelease(null, frameAddress, frameLength);
+        FrameWriter.commit(
+            segmentAddress + frameOffset, checksumView, frameOffset, frameLength, frameLength, checksum);
 
         final long sequence = nextSequence;
         final int alignedLength = FrameDescriptor.alignedLength(frameLength);
@@ -374,11 +348,9 @@ public final class Appender implements AutoCloseable
         if (remaining >= HEADER_LENGTH)
         {
             final long frameAddress = segmentAddress + tailOffset;
-            writeHeader(frameAddress, nextSequence, lastTimestamp, FrameDescriptor.PADDING_TYPE, 0, uncheckedFlag, 0);
-            final int crc = frameChecksums ?
-                checksum.compute(checksumView, tailOffset, remaining, HEADER_LENGTH) : 0;
-            UnsafeApi.putInt(frameAddress + CHECKSUM_OFFSET, crc);
-            UnsafeApi.putIntRelease(null, frameAddress, remaining);
+            FrameWriter.writeHeader(
+                frameAddress, nextSequence, lastTimestamp, FrameDescriptor.PADDING_TYPE, 0, uncheckedFlag, 0);
+            FrameWriter.commit(frameAddress, checksumView, tailOffset, remaining, HEADER_LENGTH, checksum);
         }
         tailOffset = segmentLength;
         writerPositionCounter.setRelease(basePosition + segmentLength);
