@@ -130,7 +130,8 @@ public final class Journal implements AutoCloseable
             final SessionCounters sessionCounters = new SessionCounters(
                 metadata, outcome.tail().position(), outcome.tail().nextSequence());
             syncer = new SegmentSyncer(directory, metadata, metadata.segmentLength(),
-                policy.kind() != FsyncPolicy.Kind.NONE, context.forceInterceptor(), failure,
+                policy.kind() != FsyncPolicy.Kind.NONE, context.forceInterceptor(), context.durabilityListener(),
+                failure,
                 outcome.tail().position());
             final SegmentPreparer preparer = new SegmentPreparer(directory, metadata.segmentLength(),
                 context.indexInterval(), metadata.journalId(), context.preTouch(), syncer, failure,

@@ -1,6 +1,7 @@
 package io.varve.journal;
 
 import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.storage.DurabilityListener;
 import io.varve.journal.storage.ForceInterceptor;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
@@ -46,6 +47,7 @@ public final class JournalContext
     private EpochNanoClock clock;
     private ThreadFactory threadFactory;
     private ForceInterceptor forceInterceptor;
+    private DurabilityListener durabilityListener;
     private Set<PosixFilePermission> permissions;
 
     /**
@@ -483,5 +485,27 @@ public final class JournalContext
     public ForceInterceptor forceInterceptor()
     {
         return forceInterceptor;
+    }
+
+    /**
+     * Told each time the durable position moves, after the force that covers it returned.
+     *
+     * @param durabilityListener the listener, or null.
+     * @return this.
+     */
+    public JournalContext durabilityListener(final DurabilityListener durabilityListener)
+    {
+        this.durabilityListener = durabilityListener;
+        return this;
+    }
+
+    /**
+     * Told each time the durable position moves.
+     *
+     * @return the listener, or null.
+     */
+    public DurabilityListener durabilityListener()
+    {
+        return durabilityListener;
     }
 }

@@ -3,6 +3,7 @@ package io.varve.journal.write;
 import io.varve.journal.JournalFailedException;
 import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.storage.DurabilityListener;
 import io.varve.journal.storage.ForceInterceptor;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MetadataFile;
@@ -49,6 +50,7 @@ public final class SegmentSyncer implements AutoCloseable
     private final int segmentLength;
     private final boolean keepSealedUntilForced;
     private final ForceInterceptor interceptor;
+    private final DurabilityListener listener;
     private final JournalFailure failure;
     private final AtomicCounter fsyncs;
     private final AtomicCounter lastFsyncNanos;
@@ -64,6 +66,7 @@ public final class SegmentSyncer implements AutoCloseable
      * @param segmentLength         of the journal.
      * @param keepSealedUntilForced false under {@code FsyncPolicy.NONE}.
      * @param interceptor           test seam, or null.
+     * @param listener              told when the durable position moves, or null.
      * @param failure               the journal's failed state.
      * @param durablePosition       already durable.
      */
@@ -73,6 +76,7 @@ public final class SegmentSyncer implements AutoCloseable
         final int segmentLength,
         final boolean keepSealedUntilForced,
         final ForceInterceptor interceptor,
+        final DurabilityListener listener,
         final JournalFailure failure,
         final long durablePosition)
     {
@@ -81,6 +85,7 @@ public final class SegmentSyncer implements AutoCloseable
         this.segmentLength = segmentLength;
         this.keepSealedUntilForced = keepSealedUntilForced;
         this.interceptor = interceptor;
+        this.listener = listener;
         this.failure = failure;
         this.durablePosition = durablePosition;
         fsyncs = metadata.counter(JournalCounter.FSYNCS);
@@ -170,6 +175,10 @@ public final class SegmentSyncer implements AutoCloseable
                 maxFsyncNanos.setRelease(elapsed);
             }
             durablePosition = target;
+            if (listener != null)
+            {
+                listener.onDurable(target);
+            }
             return target;
         }
         finally

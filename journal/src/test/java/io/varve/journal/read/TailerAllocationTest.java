@@ -76,7 +76,8 @@ class TailerAllocationTest
                 }
                 final long pollAllocated = allocatedBytes() - start;
                 assertEquals(records, counter.records);
-                assertTrue(pollAllocated < 1024, "polling 900k records allocated " + pollAllocated + " bytes");
+                // nothing per record; a JIT deoptimisation may materialise a few scalar-replaced objects once
+                assertTrue(pollAllocated < 64 * 1024, "polling 900k records allocated " + pollAllocated + " bytes");
             }
             assertTrue(appendAllocated < 64 * 1024,
                 "appending 1M records allocated " + appendAllocated + " bytes (JIT warm-up included)");

@@ -1,0 +1,78 @@
+package io.varve.ringbuffer;
+
+/**
+ * Which tickets are durable. The journaling thread acknowledges tickets itself after the forces it runs (group
+ * commit, every record) or after writing to the mapping (no fsync). Under a periodic policy the journal's
+ * background thread forces, and knows only positions: the journaling thread then leaves a checkpoint
+ * (ticket, end position) at the end of each batch and the journal's durability callback turns positions into
+ * tickets. When checkpoints pile up faster than forces happen, the newest is overwritten: acknowledgements get
+ * coarser, never early.
+ * <p>
+ * Threading: threadsafe; the durable ticket is read by producers without locking.
+ */
+final class DurableTickets
+{
+    private static final int CHECKPOINTS = 4096;
+
+    private final long[] tickets = new long[CHECKPOINTS];
+    private final long[] positions = new long[CHECKPOINTS];
+    private final RingDurableListener listener;
+    private final Runnable onAdvance;
+    private int head;
+    private int count;
+    private volatile long durableTicket = -1;
+
+    DurableTickets(final RingDurableListener listener, final Runnable onAdvance)
+    {
+        this.listener = listener;
+        this.onAdvance = onAdvance;
+    }
+
+    long durableTicket()
+    {
+        return durableTicket;
+    }
+
+    synchronized void checkpoint(final long ticket, final long endPosition)
+    {
+        if (count == CHECKPOINTS)
+        {
+            final int newest = (head + count - 1) & (CHECKPOINTS - 1);
+            tickets[newest] = ticket;
+            positions[newest] = endPosition;
+            return;
+        }
+        final int slot = (head + count) & (CHECKPOINTS - 1);
+        tickets[slot] = ticket;
+        positions[slot] = endPosition;
+        count++;
+    }
+
+    synchronized void onDurablePosition(final long durablePosition)
+    {
+        long ticket = -1;
+        while (count > 0 && positions[head] <= durablePosition)
+        {
+            ticket = tickets[head];
+            head = (head + 1) & (CHECKPOINTS - 1);
+            count--;
+        }
+        if (ticket >= 0)
+        {
+            acknowledge(ticket);
+        }
+    }
+
+    synchronized void acknowledge(final long ticket)
+    {
+        if (ticket > durableTicket)
+        {
+            durableTicket = ticket;
+            if (listener != null)
+            {
+                listener.onDurable(ticket);
+            }
+            onAdvance.run();
+        }
+    }
+}
