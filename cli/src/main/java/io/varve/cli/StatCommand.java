@@ -1,10 +1,9 @@
 package io.varve.cli;
 
 import io.varve.journal.format.JournalCounter;
-import io.varve.journal.format.TailerTableDescriptor;
 import io.varve.journal.read.JournalReader;
+import io.varve.journal.read.NamedTailerInfo;
 import io.varve.journal.storage.MetadataFile;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.ErrorLogReader;
 import org.agrona.concurrent.status.CountersReader;
 import picocli.CommandLine.Command;
@@ -15,9 +14,8 @@ import picocli.CommandLine.ParentCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
-
-import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * {@code varve stat}: the journal's live counters, named tailers and last error, read from the metadata file
@@ -73,7 +71,7 @@ final class StatCommand implements Callable<Integer>
             writerPid + (writerAlive ? " (running)" : " (not running: killed?)")));
         counters.forEach((counterId, typeId, keyBuffer, label) ->
             out.printf("  %3d: %,24d - %s%n", counterId, counters.getCounterValue(counterId), label));
-        printTailers(out, metadata.tailerTable(), counters);
+        printTailers(out, reader, counters);
         final int[] errors = {0};
         ErrorLogReader.read(metadata.errorLog(), (count, first, last, encoded) ->
         {
@@ -89,35 +87,19 @@ final class StatCommand implements Callable<Integer>
         }
     }
 
-    private static void printTailers(final PrintStream out, final UnsafeBuffer table, final CountersReader counters)
+    private static void printTailers(final PrintStream out, final JournalReader reader, final CountersReader counters)
     {
         final long writerPosition = counters.getCounterValue(JournalCounter.WRITER_POSITION.id());
         final long nextSequence = counters.getCounterValue(JournalCounter.NEXT_SEQUENCE.id());
-        boolean any = false;
-        for (int slot = 0; slot < TailerTableDescriptor.MAX_TAILERS; slot++)
+        final List<NamedTailerInfo> tailers = reader.namedTailers();
+        out.println(tailers.isEmpty() ? "  tailers: none" : "  tailers:");
+        for (final NamedTailerInfo tailer : tailers)
         {
-            final int offset = TailerTableDescriptor.slotOffset(slot);
-            if (TailerTableDescriptor.stateVolatile(table, offset) != TailerTableDescriptor.STATE_ACTIVE)
-            {
-                continue;
-            }
-            if (!any)
-            {
-                out.println("  tailers:");
-                any = true;
-            }
-            final long position = table.getLongVolatile(offset + TailerTableDescriptor.POSITION_OFFSET);
-            final long sequence = table.getLong(offset + TailerTableDescriptor.SEQUENCE_OFFSET, LITTLE_ENDIAN);
-            final long owner = table.getLong(offset + TailerTableDescriptor.OWNER_PID_OFFSET, LITTLE_ENDIAN);
-            final long updated = table.getLong(offset + TailerTableDescriptor.UPDATE_TIME_OFFSET, LITTLE_ENDIAN);
             out.printf("    %-24s position %,d sequence %,d lag %,d records / %,d bytes, pid %s, updated %s%n",
-                TailerTableDescriptor.name(table, offset), position, sequence, Math.max(0, nextSequence - sequence),
-                Math.max(0, writerPosition - position), owner == 0 ? "none" : Long.toString(owner),
-                Instant.ofEpochMilli(updated));
-        }
-        if (!any)
-        {
-            out.println("  tailers: none");
+                tailer.name(), tailer.position(), tailer.sequence(), Math.max(0, nextSequence - tailer.sequence()),
+                Math.max(0, writerPosition - tailer.position()),
+                tailer.ownerPid() == 0 ? "none" : Long.toString(tailer.ownerPid()),
+                Instant.ofEpochMilli(tailer.updateTimeMillis()));
         }
     }
 }

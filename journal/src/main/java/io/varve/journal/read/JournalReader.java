@@ -6,6 +6,7 @@ import io.varve.journal.RuntimeRequirements;
 import io.varve.journal.VarveException;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.format.TailerTableDescriptor;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MetadataFile;
 import io.varve.journal.storage.SegmentHeaderReader;
@@ -14,8 +15,12 @@ import org.agrona.concurrent.status.CountersReader;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * A journal opened for reading, in the writer's process or any other on the host. It maps the metadata file to
@@ -177,6 +182,30 @@ public final class JournalReader implements AutoCloseable
     {
         checkOpen();
         return TailerPosition.delete(metadata.tailerTable(), name);
+    }
+
+    /**
+     * The named tailers recorded in the metadata file, read without locks.
+     *
+     * @return one entry per named tailer.
+     */
+    public List<NamedTailerInfo> namedTailers()
+    {
+        final UnsafeBuffer table = metadata.tailerTable();
+        final List<NamedTailerInfo> tailers = new ArrayList<>();
+        for (int slot = 0; slot < TailerTableDescriptor.MAX_TAILERS; slot++)
+        {
+            final int offset = TailerTableDescriptor.slotOffset(slot);
+            if (TailerTableDescriptor.stateVolatile(table, offset) == TailerTableDescriptor.STATE_ACTIVE)
+            {
+                final long position = table.getLongVolatile(offset + TailerTableDescriptor.POSITION_OFFSET);
+                tailers.add(new NamedTailerInfo(TailerTableDescriptor.name(table, offset), position,
+                    table.getLong(offset + TailerTableDescriptor.SEQUENCE_OFFSET, LITTLE_ENDIAN),
+                    table.getLong(offset + TailerTableDescriptor.OWNER_PID_OFFSET, LITTLE_ENDIAN),
+                    table.getLong(offset + TailerTableDescriptor.UPDATE_TIME_OFFSET, LITTLE_ENDIAN)));
+            }
+        }
+        return tailers;
     }
 
     /**
