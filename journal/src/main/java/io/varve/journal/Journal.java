@@ -18,6 +18,7 @@ import io.varve.journal.write.JournalFailure;
 import io.varve.journal.write.RecordTimestamps;
 import io.varve.journal.write.SegmentMapping;
 import io.varve.journal.write.SegmentPreparer;
+import io.varve.journal.write.SegmentRetention;
 import io.varve.journal.write.SegmentSyncer;
 import io.varve.journal.write.SessionCounters;
 import org.agrona.CloseHelper;
@@ -138,6 +139,9 @@ public final class Journal implements AutoCloseable
                 metadata.counter(JournalCounter.WRITER_POSITION), metadata.counter(JournalCounter.ALLOCATION_STALLS),
                 policy.kind() == FsyncPolicy.Kind.PERIODIC ? policy.interval().toNanos() : 0, timestamps,
                 sessionCounters);
+            preparer.retention(new SegmentRetention(context.retention(), directory, metadata.segmentLength(), syncer,
+                metadata.counter(JournalCounter.WRITER_POSITION), metadata.counter(JournalCounter.FIRST_POSITION),
+                metadata.counter(JournalCounter.FIRST_SEQUENCE), metadata.counter(JournalCounter.SEGMENTS), failure));
             final SegmentMapping tail = mapTail(context, directory, metadata, preparer, outcome.tail());
             publishStartCounters(directory, metadata, outcome.tail());
 

@@ -59,6 +59,11 @@ public final class JournalConfiguration
     /** Default: amortised timestamps. */
     public static final boolean EXACT_TIMESTAMPS_DEFAULT = false;
 
+    /** Retention: {@code unlimited} or e.g. {@code bytes:100g,age:7d,segments:1000}. */
+    public static final String RETENTION_PROP_NAME = "varve.retention";
+    /** Default retention: keep everything. */
+    public static final String RETENTION_DEFAULT = "unlimited";
+
     /** The one JVM flag Varve needs, for Agrona's access to {@code jdk.internal.misc.Unsafe}. */
     public static final String REQUIRED_JVM_FLAG = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
 
@@ -157,5 +162,15 @@ public final class JournalConfiguration
     {
         final String value = System.getProperty(EXACT_TIMESTAMPS_PROP_NAME);
         return value == null ? EXACT_TIMESTAMPS_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    /**
+     * Retention from its system property or the default.
+     *
+     * @return the policy.
+     */
+    public static RetentionPolicy retention()
+    {
+        return RetentionPolicy.parse(System.getProperty(RETENTION_PROP_NAME, RETENTION_DEFAULT));
     }
 }

@@ -48,6 +48,7 @@ public final class JournalContext
     private ThreadFactory threadFactory;
     private ForceInterceptor forceInterceptor;
     private DurabilityListener durabilityListener;
+    private RetentionPolicy retention = JournalConfiguration.retention();
     private Set<PosixFilePermission> permissions;
 
     /**
@@ -507,5 +508,27 @@ public final class JournalContext
     public DurabilityListener durabilityListener()
     {
         return durabilityListener;
+    }
+
+    /**
+     * How much of the journal to keep; the writer's background thread deletes whole sealed segments beyond it.
+     *
+     * @param retention the policy.
+     * @return this.
+     */
+    public JournalContext retention(final RetentionPolicy retention)
+    {
+        this.retention = retention;
+        return this;
+    }
+
+    /**
+     * How much of the journal to keep.
+     *
+     * @return the policy.
+     */
+    public RetentionPolicy retention()
+    {
+        return retention;
     }
 }

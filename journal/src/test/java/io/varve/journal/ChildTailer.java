@@ -10,7 +10,8 @@ import java.nio.file.Path;
 /**
  * The main class of tailer child JVMs in tests. Modes:
  * <ul>
- *     <li>{@code follow DIR COUNT}: follow from the start until COUNT records arrived, checking each one's order and
+ *     <li>{@code follow DIR COUNT}: follow from the start with a tailer named {@code follower} (so the parent can
+ *     read its progress from the metadata file) until COUNT records arrived, checking each one's order and
  *     payload ({@link ChildWriter#fill}); print {@code DONE count millisSinceFirstRecord} or {@code ERROR reason};</li>
  *     <li>{@code named DIR NAME}: follow with a named tailer forever, printing {@code SEQ n} for each record from
  *     inside the handler.</li>
@@ -50,7 +51,7 @@ public final class ChildTailer
         final String[] error = {null};
         long firstNanos = 0;
         System.out.println("READY");
-        try (JournalReader reader = JournalReader.open(dir); Tailer tailer = reader.tailer())
+        try (JournalReader reader = JournalReader.open(dir); Tailer tailer = reader.tailer("follower"))
         {
             while (next[0] < count && error[0] == null)
             {

@@ -127,25 +127,48 @@ public final class JournalReader implements AutoCloseable
      */
     public Tailer tailer(final String name, final boolean verifyChecksums)
     {
+        return tailer(name, verifyChecksums, false);
+    }
+
+    /**
+     * A tailer that, when retention deletes records it has not read yet, either fails with
+     * {@link TailerBehindRetentionException} or skips ahead to the first record still there.
+     *
+     * @param name                null for an unnamed tailer at the first record, else the name to resume.
+     * @param verifyChecksums     false to skip the CRC32C of each frame.
+     * @param skipAheadWhenBehind true to skip ahead instead of failing.
+     * @return the tailer.
+     */
+    public Tailer tailer(final String name, final boolean verifyChecksums, final boolean skipAheadWhenBehind)
+    {
         checkOpen();
         if (name == null)
         {
-            return new Tailer(this, verifyChecksums, null).seekToStart();
+            return new Tailer(this, verifyChecksums, null, skipAheadWhenBehind).seekToStart();
         }
         if (metadata.isReadOnly())
         {
             throw new VarveException("named tailers need write access to " + metadata.path() +
                 " to keep their position; use an unnamed tailer or grant write access");
         }
-        final Tailer probe = new Tailer(this, true, null).seekToStart();
+        final Tailer probe = new Tailer(this, true, null, false).seekToStart();
         final long startPosition = probe.position();
         final long startSequence = probe.nextSequence();
         probe.close();
         final TailerPosition persisted = TailerPosition.claim(
             metadata.tailerTable(), name, journalKey, startPosition, startSequence);
-        final Tailer tailer = new Tailer(this, verifyChecksums, persisted);
+        final Tailer tailer = new Tailer(this, verifyChecksums, persisted, skipAheadWhenBehind);
         try
         {
+            if (persisted.sequence() < startSequence)
+            {
+                if (!skipAheadWhenBehind)
+                {
+                    throw new TailerBehindRetentionException(name, persisted.sequence(), startSequence, startPosition);
+                }
+                tailer.seekToStart();
+                return tailer;
+            }
             resume(tailer, persisted.position(), persisted.sequence());
             return tailer;
         }

@@ -4,18 +4,20 @@ import io.varve.journal.JournalClosedException;
 import io.varve.journal.JournalCorruptionException;
 import io.varve.journal.format.FrameChecksum;
 import io.varve.journal.format.FrameDescriptor;
+import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.storage.SegmentHeaderReader;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 
-import static io.varve.journal.format.FrameDescriptor.FLAGS_OFFSET;
 import static io.varve.journal.format.FrameDescriptor.FLAG_UNCHECKED;
 import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
 import static io.varve.journal.format.FrameDescriptor.PADDING_TYPE;
@@ -50,6 +52,8 @@ public final class Tailer implements AutoCloseable
     private final boolean verifyChecksums;
     private final FrameChecksum checksum = new FrameChecksum();
     private final TailerPosition persisted;
+    private final boolean skipAheadWhenBehind;
+    private final AtomicCounter firstPosition;
 
     private MappedSegment segment;
     private UnsafeBuffer buffer;
@@ -61,8 +65,14 @@ public final class Tailer implements AutoCloseable
     private long nextSegmentCheck;
     private boolean closed;
 
-    Tailer(final JournalReader reader, final boolean verifyChecksums, final TailerPosition persisted)
+    Tailer(
+        final JournalReader reader,
+        final boolean verifyChecksums,
+        final TailerPosition persisted,
+        final boolean skipAheadWhenBehind)
     {
+        this.skipAheadWhenBehind = skipAheadWhenBehind;
+        this.firstPosition = reader.metadata().counter(JournalCounter.FIRST_POSITION);
         this.reader = reader;
         this.directory = reader.directory();
         this.segmentLength = reader.segmentLength();
@@ -113,7 +123,15 @@ public final class Tailer implements AutoCloseable
             {
                 throw corrupt("sequence out of order: expected=" + nextSequence + " found=" + sequence);
             }
-            if (verifyChecksums && (UnsafeApi.getByte(frameAddress + FLAGS_OFFSET) & FLAG_UNCHECKED) == 0)
+            final int flags = FrameDescriptor.flags(buffer, offset);
+            if ((flags & ~FrameDescriptor.KNOWN_FLAGS) != 0 ||
+                ((flags & FLAG_UNCHECKED) != 0 && FrameDescriptor.checksum(buffer, offset) != 0))
+            {
+                // the flags decide whether the checksum is checked, so damaged flags must not be taken at their word
+                throw corrupt("frame flags damaged: flags=0x" + Integer.toHexString(flags) + " checksum=0x" +
+                    Integer.toHexString(FrameDescriptor.checksum(buffer, offset)));
+            }
+            if (verifyChecksums && (flags & FLAG_UNCHECKED) == 0)
             {
                 verifyChecksum(frameLength);
             }
@@ -163,8 +181,7 @@ public final class Tailer implements AutoCloseable
         {
             // not started yet: look again after a pause rather than on every poll
             nextSegmentCheck = now + SEGMENT_RETRY_NANOS;
-            checkNotDeleted(nextBase);
-            return false;
+            return checkNotDeleted(nextBase);
         }
         if (next.baseSequence() != nextSequence)
         {
@@ -177,15 +194,35 @@ public final class Tailer implements AutoCloseable
         return true;
     }
 
-    private void checkNotDeleted(final long missingBase)
+    private boolean checkNotDeleted(final long missingBase)
     {
         final Path missing = directory.resolve(JournalDirectoryLayout.segmentFileName(missingBase));
-        if (!Files.exists(missing) &&
-            Files.exists(directory.resolve(JournalDirectoryLayout.segmentFileName(missingBase + segmentLength))))
+        if (firstPosition.get() <= missingBase && Files.exists(missing))
         {
-            throw new JournalCorruptionException(missing, -1, "segment file deleted under the tailer: the journal " +
-                "continues after it, so its records are gone", null);
+            return false;
         }
+        final long[] bases = reader.startedSegmentBases();
+        if (bases.length == 0 || bases[bases.length - 1] <= missingBase ||
+            Arrays.binarySearch(bases, missingBase) >= 0)
+        {
+            // not written yet, or started since we looked: the next poll picks it up
+            return false;
+        }
+        if (bases[0] > missingBase)
+        {
+            // retention deleted the journal's oldest segments while this tailer was still behind them
+            if (skipAheadWhenBehind)
+            {
+                seekToStart();
+                return true;
+            }
+            final long firstSequence = SegmentHeaderReader.baseSequence(
+                directory.resolve(JournalDirectoryLayout.segmentFileName(bases[0])));
+            throw new TailerBehindRetentionException(name(), nextSequence, firstSequence,
+                bases[0] + SegmentDescriptor.HEADER_LENGTH);
+        }
+        throw new JournalCorruptionException(missing, -1, "segment file deleted under the tailer: the journal " +
+            "continues after it, so its records are gone", null);
     }
 
     private void use(final MappedSegment next, final int frameOffset)
@@ -278,7 +315,8 @@ public final class Tailer implements AutoCloseable
         if (sequence < first)
         {
             throw new TailerSeekException("sequence before the first record: sequence=" + sequence +
-                " firstSequence=" + first + "; seek to the start instead");
+                " firstSequence=" + first + " (" + (first - sequence) + " records earlier, deleted by retention or " +
+                "never written); seek to the start instead");
         }
         if (bases.length == 0)
         {

@@ -38,6 +38,7 @@ public final class SegmentPreparer implements Agent
     private final long syncIntervalNanos;
     private final RecordTimestamps timestamps;
     private final SessionCounters sessionCounters;
+    private SegmentRetention retention;
     private final String roleName;
 
     private volatile long requestedBase = -1;
@@ -139,6 +140,16 @@ public final class SegmentPreparer implements Agent
     }
 
     /**
+     * Apply a retention policy on every turn of this agent. Called once, before the agent starts.
+     *
+     * @param retention the retention to run.
+     */
+    public void retention(final SegmentRetention retention)
+    {
+        this.retention = retention;
+    }
+
+    /**
      * Ask for the segment at a base position to be prepared. Called by the appender.
      *
      * @param basePosition of the segment it will need next.
@@ -223,6 +234,10 @@ public final class SegmentPreparer implements Agent
         }
         work += syncPeriodically();
         work += syncer.retireSealed();
+        if (retention != null)
+        {
+            work += retention.doWork(System.nanoTime());
+        }
         return work;
     }
 

@@ -263,6 +263,50 @@ public final class SegmentSyncer implements AutoCloseable
     }
 
     /**
+     * Move the durable position up to a position without forcing, because everything below it is being deleted by
+     * retention: the frames there no longer exist, so none can be lost. Sealed segments below it stop waiting to be
+     * forced.
+     *
+     * @param position the first position retention keeps.
+     */
+    public void advanceDurableTo(final long position)
+    {
+        lock.lock();
+        try
+        {
+            failure.check();
+            if (position <= durablePosition)
+            {
+                return;
+            }
+            drainHandOff();
+            final Iterator<SegmentMapping> iterator = sealed.iterator();
+            while (iterator.hasNext())
+            {
+                final SegmentMapping mapping = iterator.next();
+                if (mapping.basePosition() + segmentLength <= position)
+                {
+                    iterator.remove();
+                    forced.addLast(mapping);
+                }
+            }
+            try
+            {
+                metadata.storeDurablePosition(position, interceptor);
+            }
+            catch (final RuntimeException ex)
+            {
+                throw failure.fail(ex);
+            }
+            durablePosition = position;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Unmap sealed segments that no longer need their mapping: those already forced, and under
      * {@code FsyncPolicy.NONE} all of them. Called by the background thread; skips a turn while a sync runs.
      *

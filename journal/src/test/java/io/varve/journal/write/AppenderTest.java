@@ -112,11 +112,13 @@ class AppenderTest
             journal.appender().append(payload, 0, 8);
             final Path next = dir.resolve(JournalDirectoryLayout.segmentFileName(65536));
             final long deadline = System.currentTimeMillis() + 10_000;
-            while (!(Files.exists(next) && Files.size(next) == 65536) && System.currentTimeMillis() < deadline)
+            final Path nextIndex = dir.resolve(JournalDirectoryLayout.indexFileName(65536));
+            while (!(Files.exists(next) && Files.size(next) == 65536 && Files.exists(nextIndex)) &&
+                System.currentTimeMillis() < deadline)
             {
                 Thread.sleep(5);
             }
-            assertTrue(Files.exists(dir.resolve(JournalDirectoryLayout.indexFileName(65536))));
+            assertTrue(Files.exists(nextIndex));
             assertEquals(65536, Files.size(next), "next segment allocated ahead of the roll");
         }
     }
