@@ -6,9 +6,12 @@ import io.varve.journal.FsyncPolicy;
 import io.varve.journal.JournalConfiguration;
 import io.varve.journal.JournalContext;
 import io.varve.journal.format.JournalCounter;
+import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.read.JournalReader;
 import io.varve.journal.read.NamedTailerInfo;
 import io.varve.journal.read.Tailer;
+import io.varve.journal.state.SnapshotStore;
+import io.varve.journal.state.StateReplay;
 import io.varve.ringbuffer.JournalRing;
 import io.varve.ringbuffer.RingContext;
 import org.agrona.IoUtil;
@@ -199,10 +202,23 @@ final class DemoCommand implements Callable<Integer>
         final double seconds = (System.nanoTime() - start) / 1e9;
         parent.out.printf("replay : %s (%,d events from the start in %.3f s, %,.0f events/s)%n",
             replayed, published, seconds, published / seconds);
+        final Portfolio restored = new Portfolio();
+        final StateReplay.Result recovered;
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            recovered = StateReplay.recover(reader, new SnapshotStore(
+                dir.resolve(JournalDirectoryLayout.SNAPSHOTS_DIRECTORY), reader.metadata().journalId(), 3),
+                restored::load, restored);
+        }
+        parent.out.printf("restart: %s (newest snapshot at sequence %,d, then %,d events replayed)%n",
+            restored, recovered.snapshotSequence(), recovered.recordsReplayed());
         parent.out.println("expect : " + expected + " (kept by the producers)");
-        final boolean same = live.equals("FOLLOWER " + replayed) && replayed.digest() == expected.digest() &&
-            replayed.fills() == expected.fills() && replayed.orders() == expected.orders();
-        parent.out.println("replayed positions equal the live ones and the producers': " + (same ? "YES" : "NO"));
+        final boolean same = live.startsWith("FOLLOWER " + replayed + " ") &&
+            replayed.digest() == expected.digest() && restored.digest() == expected.digest() &&
+            replayed.fills() == expected.fills() && replayed.orders() == expected.orders() &&
+            restored.orders() == expected.orders();
+        parent.out.println("replayed positions (from the start, and from a snapshot) equal the live ones and the " +
+            "producers': " + (same ? "YES" : "NO"));
         if (!same)
         {
             return VarveCommand.PROBLEM;

@@ -2,6 +2,9 @@ package io.varve.cli.demo;
 
 import io.varve.journal.read.RecordHandler;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * Positions and cash per account, rebuilt from fill events: the state a trading system replays from its journal.
@@ -63,6 +66,61 @@ public final class Portfolio implements RecordHandler
         positions[accountId * SYMBOLS + symbolId] += quantity;
         cash[accountId] -= quantity * price;
         fills++;
+    }
+
+    /** Bytes {@link #encode} writes. */
+    public static final int ENCODED_LENGTH = (ACCOUNTS * SYMBOLS + ACCOUNTS + 2) * Long.BYTES;
+
+    /**
+     * Write the state, for a snapshot.
+     *
+     * @param buffer to write into, at least {@link #ENCODED_LENGTH} long from the offset.
+     * @param offset where to start.
+     * @return bytes written.
+     */
+    public int encode(final MutableDirectBuffer buffer, final int offset)
+    {
+        int at = offset;
+        for (final long position : positions)
+        {
+            buffer.putLong(at, position, LITTLE_ENDIAN);
+            at += Long.BYTES;
+        }
+        for (final long balance : cash)
+        {
+            buffer.putLong(at, balance, LITTLE_ENDIAN);
+            at += Long.BYTES;
+        }
+        buffer.putLong(at, orders, LITTLE_ENDIAN);
+        buffer.putLong(at + Long.BYTES, fills, LITTLE_ENDIAN);
+        return ENCODED_LENGTH;
+    }
+
+    /**
+     * Replace the state with one from a snapshot.
+     *
+     * @param buffer       holding the encoded state.
+     * @param offset       of the state.
+     * @param length       of the state.
+     * @param nextSequence the snapshot covers records below it.
+     */
+    public void load(final DirectBuffer buffer, final int offset, final int length, final long nextSequence)
+    {
+        if (length != ENCODED_LENGTH)
+        {
+            throw new IllegalArgumentException("not a portfolio snapshot: length=" + length);
+        }
+        int at = offset;
+        for (int i = 0; i < positions.length; i++, at += Long.BYTES)
+        {
+            positions[i] = buffer.getLong(at, LITTLE_ENDIAN);
+        }
+        for (int i = 0; i < cash.length; i++, at += Long.BYTES)
+        {
+            cash[i] = buffer.getLong(at, LITTLE_ENDIAN);
+        }
+        orders = buffer.getLong(at, LITTLE_ENDIAN);
+        fills = buffer.getLong(at + Long.BYTES, LITTLE_ENDIAN);
     }
 
     /**

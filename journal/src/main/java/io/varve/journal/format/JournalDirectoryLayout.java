@@ -9,6 +9,7 @@ package io.varve.journal.format;
  *   00000000000000000000.idx        its sparse index
  *   00000000000067108864.seg        the next segment (64 MiB segments)
  *   ...
+ *   snapshots/                      application state snapshots, optional
  * </pre>
  * Segment names are the base position as 20 decimal digits, so they sort in order.
  * <p>
@@ -24,6 +25,8 @@ public final class JournalDirectoryLayout
     public static final String SEGMENT_SUFFIX = ".seg";
     /** Suffix of index files. */
     public static final String INDEX_SUFFIX = ".idx";
+    /** Directory of state snapshots ({@link SnapshotDescriptor}), inside the journal directory by default. */
+    public static final String SNAPSHOTS_DIRECTORY = "snapshots";
     /** Temporary name of a metadata file being created. */
     public static final String METADATA_TEMPORARY_FILE = METADATA_FILE + ".tmp";
     /** Digits in a file's base position. */

@@ -4,7 +4,8 @@ import org.agrona.DirectBuffer;
 
 /**
  * Receives records from {@link Tailer#poll(RecordHandler, int)}. The buffer is the mapped segment itself: the
- * payload is valid only during the call, so copy what must outlive it.
+ * payload is valid only during the call, so copy what must outlive it. {@link RecordHeader} reads the record's
+ * schema version, key length and tombstone flag.
  * <p>
  * Threading: called on the polling thread.
  */

@@ -188,7 +188,8 @@ public final class JournalDirectory
                     indexes.add(indexBase);
                 }
                 else if (!name.equals(JournalDirectoryLayout.METADATA_FILE) &&
-                    !name.equals(JournalDirectoryLayout.LOCK_FILE) && !allowedNames.contains(name))
+                    !name.equals(JournalDirectoryLayout.LOCK_FILE) &&
+                    !name.equals(JournalDirectoryLayout.SNAPSHOTS_DIRECTORY) && !allowedNames.contains(name))
                 {
                     foreign.add(name);
                 }

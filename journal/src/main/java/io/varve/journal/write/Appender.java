@@ -185,6 +185,49 @@ public final class Appender implements AutoCloseable
     }
 
     /**
+     * Append a keyed record: the key, then the value, in one frame. Compaction keeps only the newest record of each
+     * key; a tombstone deletes the key.
+     *
+     * @param key           buffer holding the key.
+     * @param keyOffset     of the key.
+     * @param keyLength     of the key, 1 to 255 bytes.
+     * @param value         buffer holding the value.
+     * @param valueOffset   of the value.
+     * @param valueLength   of the value.
+     * @param type          record type, 0 or more.
+     * @param schemaVersion of the value's schema.
+     * @param tombstone     true to delete the key (the value may be empty).
+     * @return the record's position.
+     */
+    public long appendKeyed(
+        final DirectBuffer key,
+        final int keyOffset,
+        final int keyLength,
+        final DirectBuffer value,
+        final int valueOffset,
+        final int valueLength,
+        final int type,
+        final int schemaVersion,
+        final boolean tombstone)
+    {
+        if (keyLength < 1 || keyLength > FrameDescriptor.MAX_KEY_LENGTH)
+        {
+            throw new IllegalArgumentException("key length must be 1 to " + FrameDescriptor.MAX_KEY_LENGTH +
+                ": keyLength=" + keyLength);
+        }
+        key.boundsCheck(keyOffset, keyLength);
+        value.boundsCheck(valueOffset, valueLength);
+        final int length = keyLength + valueLength;
+        final RecordClaim claim = claim(length, type);
+        claim.buffer().putBytes(0, key, keyOffset, keyLength);
+        claim.buffer().putBytes(keyLength, value, valueOffset, valueLength);
+        final long frameAddress = segmentAddress + claimFrameOffset;
+        FrameWriter.writeHeader(frameAddress, nextSequence, claimTimestamp, type, schemaVersion,
+            (tombstone ? FrameDescriptor.FLAG_TOMBSTONE : 0) | uncheckedFlag, keyLength);
+        return claim.commit();
+    }
+
+    /**
      * Claim room for a record to fill in place, without a copy. Commit or abort it before the next call.
      *
      * @param length of the payload.
