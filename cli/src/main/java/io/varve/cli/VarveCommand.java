@@ -27,6 +27,8 @@ import java.io.PrintWriter;
         VerifyCommand.class,
         TailCommand.class,
         StatCommand.class,
+        BackupCommand.class,
+        RestoreCommand.class,
         DemoCommand.class,
         DemoFollowerCommand.class
     })

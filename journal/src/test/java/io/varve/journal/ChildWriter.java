@@ -17,7 +17,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *     {@code SYNCED position nextSequence} after each sync;</li>
  *     <li>{@code fill DIR}: append until the disk refuses, print {@code FULL records message}, append once more
  *     (must throw again), then exit 0;</li>
- *     <li>{@code open DIR}: open and close; print {@code OPENED} or {@code FAILED message}.</li>
+ *     <li>{@code open DIR}: open and close; print {@code OPENED} or {@code FAILED message};</li>
+ *     <li>{@code backup DIR DEST}: print {@code BACKING UP}, back the journal up, print {@code BACKED UP}.</li>
  * </ul>
  */
 public final class ChildWriter
@@ -80,6 +81,12 @@ public final class ChildWriter
 
             case "fill":
                 fill(dir);
+                break;
+
+            case "backup":
+                System.out.println("BACKING UP");
+                System.out.flush();
+                System.out.println("BACKED UP " + io.varve.journal.backup.JournalBackup.backup(dir, Path.of(args[2])));
                 break;
 
             case "open":

@@ -177,6 +177,16 @@ public final class MetadataFile implements AutoCloseable
     }
 
     /**
+     * The whole mapped file, for tools that copy it.
+     *
+     * @return a buffer over the file.
+     */
+    public AtomicBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
      * Whether this mapping is read-only.
      *
      * @return true for a reader without write access.
