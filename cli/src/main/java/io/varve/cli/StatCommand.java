@@ -46,7 +46,13 @@ final class StatCommand implements Callable<Integer>
             long printed = 0;
             do
             {
+                if (watch != null)
+                {
+                    // redraw in place, as AeronStat does: cursor home, clear screen
+                    parent.out.print("\u001b[H\u001b[2J");
+                }
                 print(parent.out, reader);
+                parent.out.flush();
                 printed++;
                 if (watch == null || printed >= iterations)
                 {

@@ -49,6 +49,12 @@ final class TailCommand implements Callable<Integer>
     @Option(names = "--count", paramLabel = "N", description = "Stop after N records.")
     private Long count;
 
+    @Option(names = "--type", paramLabel = "N", description = "Only records of this type.")
+    private Integer type;
+
+    @Option(names = "--last", paramLabel = "N", description = "Start N records before the end (like tail -n).")
+    private Long last;
+
     @Option(names = "--follow", description = "Keep printing as the writer appends, until --count or interrupted.")
     private boolean follow;
 
@@ -71,7 +77,17 @@ final class TailCommand implements Callable<Integer>
             {
                 return VarveCommand.USAGE_OR_IO;
             }
-            final Printer printer = new Printer(parent.out, format, tailer);
+            if (last != null)
+            {
+                final long first;
+                try (Tailer start = reader.tailer(null, false))
+                {
+                    first = start.nextSequence();
+                }
+                tailer.seekToEnd();
+                tailer.seekToSequence(Math.max(first, tailer.nextSequence() - Math.max(0, last)));
+            }
+            final Printer printer = new Printer(parent.out, format, tailer, type);
             while (printer.printed < limit)
             {
                 final int delivered = tailer.poll(printer, (int)Math.min(limit - printer.printed, 1000));
@@ -134,13 +150,15 @@ final class TailCommand implements Callable<Integer>
         private final Format format;
         private final Tailer tailer;
         private final StringBuilder line = new StringBuilder(256);
+        private final Integer onlyType;
         private long printed;
 
-        private Printer(final PrintStream out, final Format format, final Tailer tailer)
+        private Printer(final PrintStream out, final Format format, final Tailer tailer, final Integer onlyType)
         {
             this.out = out;
             this.format = format;
             this.tailer = tailer;
+            this.onlyType = onlyType;
         }
 
         public void onRecord(
@@ -151,6 +169,10 @@ final class TailCommand implements Callable<Integer>
             final long timestamp,
             final int type)
         {
+            if (onlyType != null && type != onlyType)
+            {
+                return;
+            }
             final long position = tailer.position();
             line.setLength(0);
             switch (format)

@@ -3,6 +3,7 @@ package io.varve.cli;
 import io.varve.journal.JournalConfigurationException;
 import io.varve.journal.RuntimeRequirements;
 import io.varve.journal.VarveException;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,10 +28,14 @@ import java.io.PrintWriter;
         VerifyCommand.class,
         TailCommand.class,
         StatCommand.class,
+        DumpCommand.class,
+        DescribeCommand.class,
+        TuneCommand.class,
         BackupCommand.class,
         RestoreCommand.class,
         DemoCommand.class,
-        DemoFollowerCommand.class
+        DemoFollowerCommand.class,
+        AutoComplete.GenerateCompletion.class
     })
 public final class VarveCommand implements Runnable
 {

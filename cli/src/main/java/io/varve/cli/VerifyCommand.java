@@ -3,7 +3,11 @@ package io.varve.cli;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.recovery.JournalVerifier;
 import io.varve.journal.recovery.VerifyReport;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -24,11 +28,18 @@ import java.util.concurrent.Callable;
     description = "Check every frame's CRC32C and the segment chain; exit 1 when durable data is damaged.")
 final class VerifyCommand implements Callable<Integer>
 {
+    /** Journals of at least this many bytes get a progress bar unless --no-progress. */
+    static final long PROGRESS_THRESHOLD = 256L * 1024 * 1024;
+
     @ParentCommand
     private VarveCommand parent;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "Journal directory.")
     private Path directory;
+
+    @Option(names = "--progress", negatable = true,
+        description = "Show a progress bar with bytes/s (default: for journals of 256 MiB or more).")
+    private Boolean progress;
 
     public Integer call()
     {
@@ -44,7 +55,23 @@ final class VerifyCommand implements Callable<Integer>
             return VarveCommand.USAGE_OR_IO;
         }
         final long start = System.nanoTime();
-        final VerifyReport report = new JournalVerifier(directory, Set.of()).verify();
+        final long total = segmentBytes();
+        final boolean showProgress = progress != null ? progress : total >= PROGRESS_THRESHOLD;
+        final VerifyReport report;
+        if (showProgress)
+        {
+            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("verify").setInitialMax(total >> 20)
+                .setUnit(" MiB", 1).showSpeed().setConsumer(new ConsoleProgressBarConsumer(parent.err)).build())
+            {
+                report = new JournalVerifier(directory, Set.of()).progress((bytes) -> bar.stepTo(bytes >> 20))
+                    .verify();
+                bar.stepTo(total >> 20);
+            }
+        }
+        else
+        {
+            report = new JournalVerifier(directory, Set.of()).verify();
+        }
         final double seconds = (System.nanoTime() - start) / 1e9;
         final VerifyReport.Finding firstError = report.firstError();
         if (firstError != null)
@@ -63,6 +90,19 @@ final class VerifyCommand implements Callable<Integer>
             report.hasErrors() ? "DAMAGED" : "OK", report.segments(), report.records(), report.bytes(), seconds,
             report.bytes() / Math.max(seconds, 1e-9) / 1e9, report.endPosition(), report.durablePosition());
         return report.hasErrors() ? VarveCommand.PROBLEM : VarveCommand.OK;
+    }
+
+    private long segmentBytes()
+    {
+        try (var entries = Files.list(directory))
+        {
+            return entries.filter((path) -> path.getFileName().toString().endsWith(
+                JournalDirectoryLayout.SEGMENT_SUFFIX)).mapToLong((path) -> path.toFile().length()).sum();
+        }
+        catch (final java.io.IOException ex)
+        {
+            return 0;
+        }
     }
 
     private boolean isEmptyOfSegments()

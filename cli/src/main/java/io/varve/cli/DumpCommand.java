@@ -1,0 +1,264 @@
+package io.varve.cli;
+
+import io.varve.journal.format.FrameDescriptor;
+import io.varve.journal.format.FrameValidator;
+import io.varve.journal.format.IndexDescriptor;
+import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.format.MetadataDescriptor;
+import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.storage.JournalDirectory;
+import io.varve.journal.storage.MappedFile;
+import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * {@code varve dump}: the raw structures of a journal, like Chronicle's DumpMain and kafka-dump-log: the metadata
+ * file, each segment's header, every frame's header fields with a hex preview, and with {@code --index} the index
+ * entries. Read-only; safe while a writer appends. Exit 1 when it meets a frame that is not valid.
+ * <p>
+ * Threading: one invocation per instance.
+ */
+@Command(name = "dump", mixinStandardHelpOptions = true,
+    description = "Print the metadata, segment headers, frames (header fields and a hex preview) and index entries.")
+final class DumpCommand implements Callable<Integer>
+{
+    private static final int PREVIEW = 16;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    @ParentCommand
+    private VarveCommand parent;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "Journal directory.")
+    private Path directory;
+
+    @Option(names = "--segment", paramLabel = "FILE", description = "Only this segment (file name or path).")
+    private Path segment;
+
+    @Option(names = "--from", paramLabel = "WHERE", defaultValue = "start",
+        description = "start | seq:N (frames from this sequence). Default: start.")
+    private String from;
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N frames.")
+    private Long count;
+
+    @Option(names = "--index", description = "Also print each segment's index entries.")
+    private boolean index;
+
+    private long printed;
+    private boolean bad;
+
+    public Integer call() throws IOException
+    {
+        if (!Files.exists(directory.resolve(JournalDirectoryLayout.METADATA_FILE)))
+        {
+            parent.err.println("varve dump: not a journal (no " + JournalDirectoryLayout.METADATA_FILE + "): " +
+                directory);
+            return VarveCommand.USAGE_OR_IO;
+        }
+        final long fromSequence;
+        if ("start".equals(from))
+        {
+            fromSequence = Long.MIN_VALUE;
+        }
+        else if (from.startsWith("seq:"))
+        {
+            fromSequence = Long.parseLong(from.substring(4));
+        }
+        else
+        {
+            parent.err.println("varve dump: --from must be start or seq:N: from=" + from);
+            return VarveCommand.USAGE_OR_IO;
+        }
+        final PrintStream out = parent.out;
+        final int segmentLength = dumpMetadata(out);
+        final long limit = count == null ? Long.MAX_VALUE : count;
+        for (final long base : new JournalDirectory(directory, Set.of()).listSegments())
+        {
+            final Path path = directory.resolve(JournalDirectoryLayout.segmentFileName(base));
+            if (segment != null && !path.getFileName().equals(segment.getFileName()))
+            {
+                continue;
+            }
+            dumpSegment(out, path, base, segmentLength, fromSequence, limit);
+            if (printed >= limit || bad)
+            {
+                break;
+            }
+        }
+        return bad ? VarveCommand.PROBLEM : VarveCommand.OK;
+    }
+
+    private int dumpMetadata(final PrintStream out) throws IOException
+    {
+        final Path path = directory.resolve(JournalDirectoryLayout.METADATA_FILE);
+        try (MappedFile meta = MappedFile.map(path, MetadataDescriptor.HEADER_LENGTH, true))
+        {
+            final UnsafeBuffer buffer = meta.buffer();
+            final String problem = MetadataDescriptor.validateIdentity(buffer);
+            out.printf("metadata %s: version=%d segmentLength=%d journalId=%016x created=%s identity %s%n", path,
+                buffer.getInt(MetadataDescriptor.VERSION_OFFSET, LITTLE_ENDIAN),
+                MetadataDescriptor.segmentLength(buffer), MetadataDescriptor.journalId(buffer),
+                Instant.ofEpochSecond(0, MetadataDescriptor.creationTime(buffer)), problem == null ? "ok" : problem);
+            for (final int slot : new int[]{ MetadataDescriptor.DURABLE_SLOT_A_OFFSET,
+                MetadataDescriptor.DURABLE_SLOT_B_OFFSET })
+            {
+                out.printf("  durable slot @%d: position=%d generation=%d %s%n", slot,
+                    MetadataDescriptor.slotPosition(buffer, slot), MetadataDescriptor.slotGeneration(buffer, slot),
+                    MetadataDescriptor.isSlotValid(buffer, slot) ? "valid" : "invalid");
+            }
+            out.printf("  writer pid=%d%n", buffer.getLong(MetadataDescriptor.WRITER_PID_OFFSET, LITTLE_ENDIAN));
+            return problem == null ? MetadataDescriptor.segmentLength(buffer) : 0;
+        }
+    }
+
+    private void dumpSegment(
+        final PrintStream out,
+        final Path path,
+        final long base,
+        final int segmentLength,
+        final long fromSequence,
+        final long limit) throws IOException
+    {
+        final long size = Files.size(path);
+        if (segmentLength == 0 || size < SegmentDescriptor.HEADER_LENGTH)
+        {
+            out.printf("segment %s: length=%d, cannot read frames%n", path.getFileName(), size);
+            return;
+        }
+        try (MappedFile file = MappedFile.map(path, (int)Math.min(size, segmentLength), true))
+        {
+            final UnsafeBuffer buffer = file.buffer();
+            final long magic = buffer.getLong(SegmentDescriptor.MAGIC_OFFSET, LITTLE_ENDIAN);
+            if (magic == 0)
+            {
+                out.printf("segment %s: allocated ahead of the writer, not started%n", path.getFileName());
+                return;
+            }
+            final String headerProblem = size < segmentLength ? "file shorter than the segment length" :
+                SegmentDescriptor.validateHeader(buffer, segmentLength, base, SegmentDescriptor.journalId(buffer));
+            out.printf("segment %s: basePosition=%d baseSequence=%d created=%s flags=%d header %s%n",
+                path.getFileName(), SegmentDescriptor.basePosition(buffer), SegmentDescriptor.baseSequence(buffer),
+                Instant.ofEpochSecond(0, SegmentDescriptor.creationTime(buffer)), SegmentDescriptor.flags(buffer),
+                headerProblem == null ? "ok" : headerProblem);
+            if (headerProblem != null)
+            {
+                bad = true;
+                return;
+            }
+            dumpFrames(out, file, base, segmentLength, fromSequence, limit);
+            if (index)
+            {
+                dumpIndex(out, path.resolveSibling(JournalDirectoryLayout.indexFileName(base)), segmentLength);
+            }
+        }
+    }
+
+    private void dumpFrames(
+        final PrintStream out,
+        final MappedFile file,
+        final long base,
+        final int segmentLength,
+        final long fromSequence,
+        final long limit)
+    {
+        final UnsafeBuffer buffer = file.buffer();
+        final FrameValidator validator = new FrameValidator();
+        int offset = SegmentDescriptor.HEADER_LENGTH;
+        long expected = SegmentDescriptor.baseSequence(buffer);
+        long lastTimestamp = 0;
+        while (offset <= segmentLength - FrameDescriptor.HEADER_LENGTH && printed < limit)
+        {
+            final int length = buffer.getIntVolatile(offset);
+            if (length == 0)
+            {
+                out.printf("  end @%d (position %d): no frame written here yet%n", offset, base + offset);
+                return;
+            }
+            final String problem = validator.validate(buffer, file.checksumView(), offset, length, segmentLength,
+                expected, lastTimestamp, true);
+            final int type = FrameDescriptor.type(buffer, offset);
+            if (problem == null && type == FrameDescriptor.PADDING_TYPE)
+            {
+                out.printf("  padding @%d len=%d to the end of the segment%n", offset, length);
+                return;
+            }
+            final long sequence = FrameDescriptor.sequence(buffer, offset);
+            if (sequence >= fromSequence || problem != null)
+            {
+                printFrame(out, buffer, offset, length, problem);
+                printed++;
+            }
+            if (problem != null)
+            {
+                bad = true;
+                return;
+            }
+            lastTimestamp = FrameDescriptor.timestamp(buffer, offset);
+            expected++;
+            offset += FrameDescriptor.alignedLength(length);
+        }
+    }
+
+    private static void printFrame(
+        final PrintStream out, final UnsafeBuffer buffer, final int offset, final int length, final String problem)
+    {
+        final StringBuilder line = new StringBuilder(160);
+        line.append("  frame @").append(offset)
+            .append(" len=").append(length)
+            .append(" seq=").append(FrameDescriptor.sequence(buffer, offset))
+            .append(" time=").append(Instant.ofEpochSecond(0, FrameDescriptor.timestamp(buffer, offset)))
+            .append(" type=").append(FrameDescriptor.type(buffer, offset))
+            .append(" ver=").append(FrameDescriptor.schemaVersion(buffer, offset))
+            .append(" flags=").append(FrameDescriptor.flags(buffer, offset))
+            .append(" key=").append(FrameDescriptor.keyLength(buffer, offset))
+            .append(" crc=").append(String.format("%08x", FrameDescriptor.checksum(buffer, offset)))
+            .append(problem == null ? " ok |" : " BAD: " + problem + " |");
+        final int payload = Math.max(0, Math.min(length - FrameDescriptor.HEADER_LENGTH, PREVIEW));
+        for (int i = 0; i < payload && offset + FrameDescriptor.HEADER_LENGTH + i < buffer.capacity(); i++)
+        {
+            final int b = buffer.getByte(offset + FrameDescriptor.HEADER_LENGTH + i) & 0xFF;
+            line.append(' ').append(HEX[b >>> 4]).append(HEX[b & 0xF]);
+        }
+        out.println(line);
+    }
+
+    private static void dumpIndex(final PrintStream out, final Path path, final int segmentLength) throws IOException
+    {
+        if (!Files.exists(path))
+        {
+            out.println("  index " + path.getFileName() + ": missing");
+            return;
+        }
+        try (MappedFile file = MappedFile.map(path, (int)Files.size(path), true))
+        {
+            final UnsafeBuffer buffer = file.buffer();
+            final int interval = IndexDescriptor.interval(buffer);
+            out.printf("  index %s: interval=%d%n", path.getFileName(), interval);
+            final int capacity = interval > 0 ? Math.min(IndexDescriptor.capacity(segmentLength, interval),
+                (buffer.capacity() - IndexDescriptor.HEADER_LENGTH) / IndexDescriptor.ENTRY_LENGTH) : 0;
+            for (int entry = 0; entry < capacity; entry++)
+            {
+                final int frameOffset = IndexDescriptor.frameOffsetVolatile(buffer, entry);
+                if (frameOffset == 0)
+                {
+                    break;
+                }
+                out.printf("    entry %d: seq=%d time=%s frame @%d%n", entry, IndexDescriptor.sequence(buffer, entry),
+                    Instant.ofEpochSecond(0, IndexDescriptor.timestamp(buffer, entry)), frameOffset);
+            }
+        }
+    }
+}
