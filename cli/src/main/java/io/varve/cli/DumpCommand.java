@@ -147,7 +147,8 @@ final class DumpCommand implements Callable<Integer>
                 out.printf("segment %s: allocated ahead of the writer, not started%n", path.getFileName());
                 return;
             }
-            final String headerProblem = size < segmentLength ? "file shorter than the segment length" :
+            final boolean compacted = (SegmentDescriptor.flags(buffer) & SegmentDescriptor.FLAG_COMPACTED) != 0;
+            final String headerProblem = size < segmentLength && !compacted ? "file shorter than the segment length" :
                 SegmentDescriptor.validateHeader(buffer, segmentLength, base, SegmentDescriptor.journalId(buffer));
             out.printf("segment %s: basePosition=%d baseSequence=%d created=%s flags=%d header %s%n",
                 path.getFileName(), SegmentDescriptor.basePosition(buffer), SegmentDescriptor.baseSequence(buffer),
@@ -158,7 +159,7 @@ final class DumpCommand implements Callable<Integer>
                 bad = true;
                 return;
             }
-            dumpFrames(out, file, base, segmentLength, fromSequence, limit);
+            dumpFrames(out, file, base, compacted, fromSequence, limit);
             if (index)
             {
                 dumpIndex(out, path.resolveSibling(JournalDirectoryLayout.indexFileName(base)), segmentLength);
@@ -170,11 +171,12 @@ final class DumpCommand implements Callable<Integer>
         final PrintStream out,
         final MappedFile file,
         final long base,
-        final int segmentLength,
+        final boolean compacted,
         final long fromSequence,
         final long limit)
     {
         final UnsafeBuffer buffer = file.buffer();
+        final int segmentLength = file.length();
         final FrameValidator validator = new FrameValidator();
         int offset = SegmentDescriptor.HEADER_LENGTH;
         long expected = SegmentDescriptor.baseSequence(buffer);
@@ -184,11 +186,12 @@ final class DumpCommand implements Callable<Integer>
             final int length = buffer.getIntVolatile(offset);
             if (length == 0)
             {
-                out.printf("  end @%d (position %d): no frame written here yet%n", offset, base + offset);
+                out.printf(compacted ? "  end @%d (position %d) of the compacted segment's frames%n" :
+                    "  end @%d (position %d): no frame written here yet%n", offset, base + offset);
                 return;
             }
             final String problem = validator.validate(buffer, file.checksumView(), offset, length, segmentLength,
-                expected, lastTimestamp, true);
+                expected, lastTimestamp, true, compacted);
             final int type = FrameDescriptor.type(buffer, offset);
             if (problem == null && type == FrameDescriptor.PADDING_TYPE)
             {
@@ -207,7 +210,7 @@ final class DumpCommand implements Callable<Integer>
                 return;
             }
             lastTimestamp = FrameDescriptor.timestamp(buffer, offset);
-            expected++;
+            expected = sequence + 1;
             offset += FrameDescriptor.alignedLength(length);
         }
     }

@@ -33,6 +33,7 @@ import java.io.PrintWriter;
         TuneCommand.class,
         BackupCommand.class,
         RestoreCommand.class,
+        CompactCommand.class,
         DemoCommand.class,
         DemoFollowerCommand.class,
         AutoComplete.GenerateCompletion.class

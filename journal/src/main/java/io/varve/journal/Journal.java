@@ -1,5 +1,7 @@
 package io.varve.journal;
 
+import io.varve.journal.compaction.CompactionReport;
+import io.varve.journal.compaction.JournalCompactor;
 import io.varve.journal.format.IndexDescriptor;
 import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
@@ -29,9 +31,13 @@ import org.agrona.concurrent.errors.DistinctErrorLog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 /**
  * A journal open for writing: a directory of pre-allocated, memory-mapped segment files with one
@@ -67,6 +73,8 @@ public final class Journal implements AutoCloseable
     private final JournalFailure failure;
     private final RecoveryReport recoveryReport;
     private final JournalReader reader;
+    private final JournalDirectory directory;
+    private final ReentrantLock segmentFilesLock;
     private boolean closed;
 
     private Journal(
@@ -77,8 +85,12 @@ public final class Journal implements AutoCloseable
         final Appender appender,
         final AgentRunner agentRunner,
         final JournalFailure failure,
-        final RecoveryReport recoveryReport)
+        final RecoveryReport recoveryReport,
+        final JournalDirectory directory,
+        final ReentrantLock segmentFilesLock)
     {
+        this.directory = directory;
+        this.segmentFilesLock = segmentFilesLock;
         this.context = context;
         this.lock = lock;
         this.metadata = metadata;
@@ -105,11 +117,13 @@ public final class Journal implements AutoCloseable
         context.conclude();
         final JournalDirectory directory = new JournalDirectory(context.directory(), context.filePermissions());
         final WriterLock lock = WriterLock.acquire(context.directory(), context.filePermissions());
+        final ReentrantLock segmentFilesLock = new ReentrantLock();
         MetadataFile metadata = null;
         SegmentSyncer syncer = null;
         try
         {
             directory.delete(JournalDirectoryLayout.METADATA_TEMPORARY_FILE);
+            deleteCompactionLeftovers(directory);
             metadata = openOrCreateMetadata(context, directory);
             context.segmentLengthOfJournal(metadata.segmentLength());
             metadata.errorLog().setMemory(0, metadata.errorLog().capacity(), (byte)0);
@@ -141,7 +155,8 @@ public final class Journal implements AutoCloseable
                 sessionCounters);
             preparer.retention(new SegmentRetention(context.retention(), directory, metadata.segmentLength(), syncer,
                 metadata.counter(JournalCounter.WRITER_POSITION), metadata.counter(JournalCounter.FIRST_POSITION),
-                metadata.counter(JournalCounter.FIRST_SEQUENCE), metadata.counter(JournalCounter.SEGMENTS), failure));
+                metadata.counter(JournalCounter.FIRST_SEQUENCE), metadata.counter(JournalCounter.SEGMENTS), failure,
+                segmentFilesLock));
             final SegmentMapping tail = mapTail(context, directory, metadata, preparer, outcome.tail());
             publishStartCounters(directory, metadata, outcome.tail());
 
@@ -155,7 +170,8 @@ public final class Journal implements AutoCloseable
             final AgentRunner runner = new AgentRunner(
                 new SleepingMillisIdleStrategy(1), failure::record, null, preparer);
             AgentRunner.startOnThread(runner, context.threadFactory());
-            return new Journal(context, lock, metadata, syncer, appender, runner, failure, report);
+            return new Journal(context, lock, metadata, syncer, appender, runner, failure, report, directory,
+                segmentFilesLock);
         }
         catch (final RuntimeException ex)
         {
@@ -163,6 +179,24 @@ public final class Journal implements AutoCloseable
             CloseHelper.quietClose(metadata);
             lock.close();
             throw ex;
+        }
+    }
+
+    private static void deleteCompactionLeftovers(final JournalDirectory directory)
+    {
+        try (Stream<Path> files = Files.list(directory.path()))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                if (file.getFileName().toString().endsWith(JournalCompactor.TEMPORARY_SUFFIX))
+                {
+                    Files.delete(file);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot clean up compaction leftovers: directory=" + directory.path(), ex);
         }
     }
 
@@ -284,6 +318,27 @@ public final class Journal implements AutoCloseable
     public Tailer tailer(final String name)
     {
         return reader.tailer(name);
+    }
+
+    /**
+     * Keyed compaction of the sealed segments below the durable position, on the calling thread, while appending
+     * goes on: keep the newest record of each key, drop tombstones older than the grace period, keep every record
+     * without a key. See {@link JournalCompactor}.
+     *
+     * @param tombstoneGrace how long a tombstone is kept, so that tailers behind see the deletion.
+     * @return what was rewritten.
+     */
+    public CompactionReport compact(final Duration tombstoneGrace)
+    {
+        if (closed)
+        {
+            throw new JournalClosedException("journal " + directory.path());
+        }
+        failure.check();
+        final long tombstonesBefore = context.clock().nanoTime() - tombstoneGrace.toNanos();
+        return new JournalCompactor(directory, metadata.segmentLength(), context.indexInterval(), segmentFilesLock)
+            .compact(syncer.durablePosition(), metadata.counterValue(JournalCounter.WRITER_POSITION),
+                tombstonesBefore);
     }
 
     /**

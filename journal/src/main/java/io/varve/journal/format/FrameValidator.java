@@ -41,6 +41,35 @@ public final class FrameValidator
         final long minTimestamp,
         final boolean verifyChecksum)
     {
+        return validate(segment, checksumView, frameOffset, frameLength, segmentLength, expectedSequence, minTimestamp,
+            verifyChecksum, false);
+    }
+
+    /**
+     * Check the frame at an offset whose length the caller has read and found non-zero.
+     *
+     * @param segment          buffer over the segment.
+     * @param checksumView     direct view over the same segment, owned by the caller.
+     * @param frameOffset      of the frame.
+     * @param frameLength      as read from the frame.
+     * @param segmentLength    of the segment.
+     * @param expectedSequence the sequence this frame must carry.
+     * @param minTimestamp     the previous frame's timestamp.
+     * @param verifyChecksum   false to skip the CRC (for speed; structure is still checked).
+     * @param sequenceGaps     true in a compacted segment: the sequence may be above the expected one.
+     * @return null when valid, else the reason with expected and found values.
+     */
+    public String validate(
+        final DirectBuffer segment,
+        final ByteBuffer checksumView,
+        final int frameOffset,
+        final int frameLength,
+        final int segmentLength,
+        final long expectedSequence,
+        final long minTimestamp,
+        final boolean verifyChecksum,
+        final boolean sequenceGaps)
+    {
         final int remaining = segmentLength - frameOffset;
         if (frameLength < HEADER_LENGTH || FrameDescriptor.alignedLength(frameLength) > remaining || frameLength < 0)
         {
@@ -60,6 +89,13 @@ public final class FrameValidator
         {
             return "unknown frame flags: flags=0x" + Integer.toHexString(flags);
         }
+        if ((flags & FrameDescriptor.FLAG_UNCHECKED) != 0 && FrameDescriptor.checksum(segment, frameOffset) != 0)
+        {
+            // a writer without checksums stores 0: a non-zero checksum means the flag itself was damaged, and
+            // taking it at its word would skip the one check that catches the damage
+            return "unchecked frame with a non-zero checksum: checksum=0x" +
+                Integer.toHexString(FrameDescriptor.checksum(segment, frameOffset));
+        }
         if (verifyChecksum && (flags & FrameDescriptor.FLAG_UNCHECKED) == 0)
         {
             final int stored = FrameDescriptor.checksum(segment, frameOffset);
@@ -72,9 +108,10 @@ public final class FrameValidator
             }
         }
         final long sequence = FrameDescriptor.sequence(segment, frameOffset);
-        if (sequence != expectedSequence)
+        if (sequenceGaps ? sequence < expectedSequence : sequence != expectedSequence)
         {
-            return "sequence out of order: expected=" + expectedSequence + " found=" + sequence;
+            return "sequence out of order: expected=" + (sequenceGaps ? "at least " : "") + expectedSequence +
+                " found=" + sequence;
         }
         final long timestamp = FrameDescriptor.timestamp(segment, frameOffset);
         if (timestamp < minTimestamp)

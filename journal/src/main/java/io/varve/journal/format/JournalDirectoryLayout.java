@@ -27,6 +27,8 @@ public final class JournalDirectoryLayout
     public static final String INDEX_SUFFIX = ".idx";
     /** Directory of state snapshots ({@link SnapshotDescriptor}), inside the journal directory by default. */
     public static final String SNAPSHOTS_DIRECTORY = "snapshots";
+    /** Suffix of a compacted segment or index being written; the next open deletes one that a crash left. */
+    public static final String COMPACTION_TEMPORARY_SUFFIX = ".compacting";
     /** Temporary name of a metadata file being created. */
     public static final String METADATA_TEMPORARY_FILE = METADATA_FILE + ".tmp";
     /** Digits in a file's base position. */

@@ -64,12 +64,15 @@ final class MappedSegment implements AutoCloseable
         }
         try
         {
-            if (Files.size(path) < segmentLength)
+            final long size = Files.size(path);
+            final boolean compacted = (SegmentDescriptor.flags(header) & SegmentDescriptor.FLAG_COMPACTED) != 0;
+            if (size < segmentLength && !compacted)
             {
-                throw new JournalCorruptionException(path, -1, "segment file truncated: length=" + Files.size(path) +
+                throw new JournalCorruptionException(path, -1, "segment file truncated: length=" + size +
                     " expected=" + segmentLength, null);
             }
-            final MappedFile file = MappedFile.map(path, segmentLength, true);
+            // a compacted segment holds only its kept frames: map what is there
+            final MappedFile file = MappedFile.map(path, (int)Math.min(size, segmentLength), true);
             final String problem = SegmentDescriptor.validateHeader(file.buffer(), segmentLength, basePosition,
                 journalId);
             if (problem != null)
@@ -103,6 +106,26 @@ final class MappedSegment implements AutoCloseable
     UnsafeBuffer buffer()
     {
         return buffer;
+    }
+
+    /**
+     * End of the readable bytes: the segment length, or a compacted segment's shorter file length.
+     *
+     * @return bytes.
+     */
+    int limit()
+    {
+        return file.length();
+    }
+
+    /**
+     * Whether compaction rewrote this segment: sequences may have gaps and the file may be shorter.
+     *
+     * @return true when compacted.
+     */
+    boolean isCompacted()
+    {
+        return (SegmentDescriptor.flags(buffer) & SegmentDescriptor.FLAG_COMPACTED) != 0;
     }
 
     long baseSequence()
@@ -236,7 +259,7 @@ final class MappedSegment implements AutoCloseable
     {
         final int frameOffset = IndexDescriptor.frameOffsetVolatile(index, entry);
         return frameOffset >= SegmentDescriptor.HEADER_LENGTH &&
-            frameOffset <= segmentLength - FrameDescriptor.HEADER_LENGTH &&
+            frameOffset <= file.length() - FrameDescriptor.HEADER_LENGTH &&
             (frameOffset & (FrameDescriptor.FRAME_ALIGNMENT - 1)) == 0 &&
             buffer.getIntVolatile(frameOffset) >= FrameDescriptor.HEADER_LENGTH &&
             FrameDescriptor.sequence(buffer, frameOffset) == IndexDescriptor.sequence(index, entry) &&

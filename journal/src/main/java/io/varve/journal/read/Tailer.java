@@ -60,6 +60,8 @@ public final class Tailer implements AutoCloseable
     private ByteBuffer checksumView;
     private long address;
     private long basePosition = -1;
+    private int segmentEnd;
+    private boolean compacted;
     private int offset;
     private long nextSequence;
     private long nextSegmentCheck;
@@ -98,7 +100,7 @@ public final class Tailer implements AutoCloseable
         int delivered = 0;
         while (delivered < limit)
         {
-            if (offset > segmentLength - HEADER_LENGTH && !advanceSegment())
+            if (offset > segmentEnd - HEADER_LENGTH && !advanceSegment())
             {
                 break;
             }
@@ -106,20 +108,26 @@ public final class Tailer implements AutoCloseable
             final int frameLength = UnsafeApi.getIntAcquire(null, frameAddress);
             if (frameLength == 0)
             {
+                if (compacted)
+                {
+                    // a compacted segment is sealed: its records end where its kept frames end
+                    offset = segmentEnd;
+                    continue;
+                }
                 break;
             }
-            if (frameLength < HEADER_LENGTH || frameLength > segmentLength - offset)
+            if (frameLength < HEADER_LENGTH || frameLength > segmentEnd - offset)
             {
                 throw corrupt("frame length out of range: length=" + frameLength);
             }
             final int type = UnsafeApi.getInt(frameAddress + TYPE_OFFSET);
             if (type == PADDING_TYPE)
             {
-                offset = segmentLength;
+                offset = segmentEnd;
                 continue;
             }
             final long sequence = UnsafeApi.getLong(frameAddress + SEQUENCE_OFFSET);
-            if (sequence != nextSequence)
+            if (sequence != nextSequence && (!compacted || sequence < nextSequence))
             {
                 throw corrupt("sequence out of order: expected=" + nextSequence + " found=" + sequence);
             }
@@ -183,13 +191,16 @@ public final class Tailer implements AutoCloseable
             nextSegmentCheck = now + SEGMENT_RETRY_NANOS;
             return checkNotDeleted(nextBase);
         }
-        if (next.baseSequence() != nextSequence)
+        final long baseSequence = next.baseSequence();
+        if (compacted ? baseSequence < nextSequence : baseSequence != nextSequence)
         {
             next.close();
             throw new JournalCorruptionException(directory.resolve(JournalDirectoryLayout.segmentFileName(nextBase)),
                 SegmentDescriptor.BASE_SEQUENCE_OFFSET, "segment base sequence: expected=" + nextSequence +
-                " found=" + next.baseSequence() + " (replaced under the tailer?)", null);
+                " found=" + baseSequence + " (replaced under the tailer?)", null);
         }
+        // after a compacted segment the next one may start above: its header says where
+        nextSequence = baseSequence;
         use(next, SegmentDescriptor.HEADER_LENGTH);
         return true;
     }
@@ -202,6 +213,11 @@ public final class Tailer implements AutoCloseable
             return false;
         }
         final long[] bases = reader.startedSegmentBases();
+        if (firstPosition.get() <= missingBase && Files.exists(missing))
+        {
+            // created while the directory was being listed: a listing may show the segment after it and not it
+            return false;
+        }
         if (bases.length == 0 || bases[bases.length - 1] <= missingBase ||
             Arrays.binarySearch(bases, missingBase) >= 0)
         {
@@ -236,6 +252,8 @@ public final class Tailer implements AutoCloseable
         checksumView = next.file().checksumView();
         address = buffer.addressOffset();
         basePosition = next.basePosition();
+        segmentEnd = next.limit();
+        compacted = next.isCompacted();
         offset = frameOffset;
     }
 
@@ -276,6 +294,8 @@ public final class Tailer implements AutoCloseable
         }
         // park at the end of the (missing) previous segment: the next poll waits for this one to start
         basePosition = base - segmentLength;
+        segmentEnd = segmentLength;
+        compacted = false;
         offset = segmentLength;
         address = 0;
         nextSequence = sequence;
@@ -340,12 +360,20 @@ public final class Tailer implements AutoCloseable
                 high = mid - 1;
             }
         }
-        final MappedSegment target = openStarted(bases[low]);
+        MappedSegment target = openStarted(bases[low]);
         final int start = target.scanStartForSequence(sequence);
         final long startSequence = start == SegmentDescriptor.HEADER_LENGTH ?
             target.baseSequence() : target.sequenceAt(start);
-        final long[] found = scan(target, start, startSequence, sequence, Long.MAX_VALUE, Integer.MAX_VALUE);
-        if (found[1] != sequence)
+        long[] found = scan(target, start, startSequence, sequence, Long.MAX_VALUE, Integer.MAX_VALUE);
+        while (found[2] == 1 && target.isCompacted() && low < bases.length - 1)
+        {
+            // compaction dropped the records up to this segment's end: the first one at or after it is further on
+            target.close();
+            target = openStarted(bases[++low]);
+            found = scan(target, SegmentDescriptor.HEADER_LENGTH, target.baseSequence(), sequence, Long.MAX_VALUE,
+                Integer.MAX_VALUE);
+        }
+        if (found[1] < sequence || (found[1] > sequence && !target.isCompacted()))
         {
             target.close();
             throw pastEnd("sequence=" + sequence, "nextSequence=" + found[1]);
@@ -442,7 +470,9 @@ public final class Tailer implements AutoCloseable
         final long[] found = scan(target, start, sequence, Long.MAX_VALUE, Long.MAX_VALUE, frameOffset);
         if (found[0] == frameOffset)
         {
-            moveTo(target, frameOffset, found[1]);
+            final boolean atFrame = frameOffset <= target.limit() - HEADER_LENGTH &&
+                target.buffer().getIntVolatile(frameOffset) != 0;
+            moveTo(target, frameOffset, atFrame ? target.sequenceAt(frameOffset) : found[1]);
             return this;
         }
         target.close();
@@ -473,7 +503,8 @@ public final class Tailer implements AutoCloseable
     /**
      * Walk committed frames from a frame until one of the targets is reached or the segment's records end.
      *
-     * @return {offset reached, its sequence, 1 when the walk hit the segment's end, offset of the previous frame}.
+     * @return {offset reached, the sequence of the frame there (or the next one to be written), 1 when the walk hit
+     *         the segment's end, offset of the previous frame}.
      */
     private long[] scan(
         final MappedSegment target,
@@ -484,34 +515,37 @@ public final class Tailer implements AutoCloseable
         final int targetOffset)
     {
         final UnsafeBuffer segmentBuffer = target.buffer();
+        final int end = target.limit();
         int at = fromOffset;
         int previous = fromOffset;
         long sequence = fromSequence;
-        while (at <= segmentLength - HEADER_LENGTH && at < targetOffset && sequence < targetSequence)
+        while (at <= end - HEADER_LENGTH && at < targetOffset)
         {
             final int frameLength = segmentBuffer.getIntVolatile(at);
             if (frameLength == 0)
             {
-                return new long[]{ at, sequence, 0, previous };
+                return target.isCompacted() ? new long[]{ end, sequence, 1, previous } :
+                    new long[]{ at, sequence, 0, previous };
             }
-            if (frameLength < HEADER_LENGTH || FrameDescriptor.alignedLength(frameLength) > segmentLength - at)
+            if (frameLength < HEADER_LENGTH || FrameDescriptor.alignedLength(frameLength) > end - at)
             {
                 throw new JournalCorruptionException(target.path(), at,
                     "frame length out of range: length=" + frameLength, null);
             }
             if (FrameDescriptor.type(segmentBuffer, at) == PADDING_TYPE)
             {
-                return new long[]{ segmentLength, sequence, 1, previous };
+                return new long[]{ end, sequence, 1, previous };
             }
-            if (FrameDescriptor.timestamp(segmentBuffer, at) >= targetTimestamp)
+            final long frameSequence = FrameDescriptor.sequence(segmentBuffer, at);
+            if (frameSequence >= targetSequence || FrameDescriptor.timestamp(segmentBuffer, at) >= targetTimestamp)
             {
-                break;
+                return new long[]{ at, frameSequence, 0, previous };
             }
             previous = at;
             at += FrameDescriptor.alignedLength(frameLength);
-            sequence++;
+            sequence = frameSequence + 1;
         }
-        return new long[]{ at, sequence, at > segmentLength - HEADER_LENGTH ? 1 : 0, previous };
+        return new long[]{ at, sequence, at > end - HEADER_LENGTH ? 1 : 0, previous };
     }
 
     private TailerSeekException pastEnd(final String asked, final String end)

@@ -32,6 +32,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 public final class TailerPosition implements AutoCloseable
 {
     private static final Set<String> OWNED_IN_THIS_PROCESS = ConcurrentHashMap.newKeySet();
+    private static final long RESERVED_WAIT_NANOS = 100_000_000;
 
     private final AtomicBuffer table;
     private final int slotOffset;
@@ -76,13 +77,13 @@ public final class TailerPosition implements AutoCloseable
             int slot = find(table, nameBytes);
             if (slot < 0)
             {
-                slot = claimFree(table, nameBytes, startPosition, startSequence);
-                final int existing = find(table, nameBytes);
-                if (existing >= 0 && existing != slot)
+                final int claimed = claimFree(table, nameBytes, startPosition, startSequence);
+                // Another process may be claiming the same name at this moment: both settle on the lowest slot
+                // holding it, each waiting out slots still being claimed, so the name never ends up in two slots.
+                slot = settle(table, nameBytes);
+                if (slot != claimed)
                 {
-                    // another process claimed the same name at the same moment: keep the lower slot
-                    table.putIntRelease(TailerTableDescriptor.slotOffset(slot) + STATE_OFFSET, STATE_FREE);
-                    slot = existing;
+                    table.putIntRelease(TailerTableDescriptor.slotOffset(claimed) + STATE_OFFSET, STATE_FREE);
                 }
             }
             final int offset = TailerTableDescriptor.slotOffset(slot);
@@ -140,6 +141,35 @@ public final class TailerPosition implements AutoCloseable
             }
         }
         return true;
+    }
+
+    /**
+     * The lowest active slot holding a name, once no slot below it is being claimed. A racing claimer of the same name
+     * reserved the lower of the two slots before the other claimer passed it, so both find it here. A slot whose
+     * claimer died between reserving and activating it stays reserved for ever, so the wait for each is bounded.
+     */
+    private static int settle(final AtomicBuffer table, final byte[] nameBytes)
+    {
+        for (int slot = 0; slot < TailerTableDescriptor.MAX_TAILERS; slot++)
+        {
+            final int offset = TailerTableDescriptor.slotOffset(slot);
+            int state = TailerTableDescriptor.stateVolatile(table, offset);
+            if (state == STATE_RESERVED)
+            {
+                final long deadline = System.nanoTime() + RESERVED_WAIT_NANOS;
+                while ((state = TailerTableDescriptor.stateVolatile(table, offset)) == STATE_RESERVED &&
+                    System.nanoTime() - deadline < 0)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            if (state == STATE_ACTIVE && nameEquals(table, offset, nameBytes))
+            {
+                return slot;
+            }
+        }
+        throw new VarveException("named tailer's slot was freed while it was being claimed: name=" +
+            new String(nameBytes, StandardCharsets.UTF_8) + "; open it again");
     }
 
     private static int claimFree(

@@ -11,6 +11,7 @@ import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MappedFile;
 import io.varve.journal.storage.MetadataFile;
+import io.varve.journal.storage.SegmentHeaderReader;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -333,16 +334,16 @@ public final class JournalRecovery
     {
         int segment = firstSegment;
         Scan scan = first;
-        final int limit = (int)Math.min(Math.max(durable - scan.base, FIRST_FRAME), segmentLength);
+        final int limit = (int)Math.min(Math.max(durable - scan.base, FIRST_FRAME), scan.limit);
         int offset = scan.startAtIndex(limit);
         long expectedSequence = scan.startSequence;
         long lastTimestamp = scan.startTimestamp;
         while (true)
         {
             final long position = scan.base + offset;
-            if (offset > segmentLength - HEADER_LENGTH)
+            if (offset > scan.limit - HEADER_LENGTH)
             {
-                final Transition next = transition(segment, expectedSequence);
+                final Transition next = transition(segment, expectedSequence, scan.compacted);
                 if (next.scan == null)
                 {
                     return endBeforeSegment(segment + 1, expectedSequence, lastTimestamp);
@@ -354,6 +355,12 @@ public final class JournalRecovery
             }
             final int frameLength = scan.segment.getIntVolatile(offset);
             String problem = null;
+            if (frameLength == 0 && scan.compacted)
+            {
+                // a compacted segment holds only its kept frames; the journal goes on in the next segment
+                offset = scan.limit;
+                continue;
+            }
             if (frameLength == 0)
             {
                 if (position >= durable)
@@ -365,7 +372,7 @@ public final class JournalRecovery
             else
             {
                 problem = validator.validate(scan.segment, scan.file.checksumView(), offset, frameLength,
-                    segmentLength, expectedSequence, lastTimestamp, true);
+                    scan.limit, expectedSequence, lastTimestamp, true, scan.compacted);
                 if (problem == null && position < durable && position + FrameDescriptor.alignedLength(frameLength) >
                     durable)
                 {
@@ -384,12 +391,13 @@ public final class JournalRecovery
             scannedBytes += aligned;
             if (FrameDescriptor.type(scan.segment, offset) == FrameDescriptor.PADDING_TYPE)
             {
-                offset = segmentLength;
+                offset = scan.limit;
                 continue;
             }
             lastTimestamp = FrameDescriptor.timestamp(scan.segment, offset);
-            scan.indexFrame(offset, expectedSequence, lastTimestamp);
-            expectedSequence++;
+            final long sequence = FrameDescriptor.sequence(scan.segment, offset);
+            scan.indexFrame(offset, sequence, lastTimestamp);
+            expectedSequence = sequence + 1;
             offset += aligned;
         }
     }
@@ -398,7 +406,7 @@ public final class JournalRecovery
     {
     }
 
-    private Transition transition(final int segment, final long expectedSequence)
+    private Transition transition(final int segment, final long expectedSequence, final boolean afterCompacted)
     {
         final int next = segment + 1;
         if (next >= bases.length)
@@ -408,21 +416,24 @@ public final class JournalRecovery
         final long nextBase = bases[next];
         final Scan scan = openScan(nextBase);
         String problem = scan.headerProblem();
-        if (problem == null && SegmentDescriptor.baseSequence(scan.segment) != expectedSequence)
+        final long baseSequence = problem == null ? SegmentDescriptor.baseSequence(scan.segment) : 0;
+        if (problem == null && (afterCompacted ? baseSequence < expectedSequence : baseSequence != expectedSequence))
         {
             problem = "segment base sequence: expected=" + expectedSequence + " found=" +
                 SegmentDescriptor.baseSequence(scan.segment);
         }
         if (problem == null)
         {
-            scan.startFresh(expectedSequence);
+            scan.startFresh(baseSequence);
             return new Transition(scan);
         }
         if (nextBase + FIRST_FRAME < durable)
         {
             corruption(scan.path, 0, problem);
         }
-        if (SegmentDescriptor.magicVolatile(scan.segment) != 0)
+        // a file too short to map has no mapping to read the magic from: it held frames if its header was started
+        if (scan.segment == null ? SegmentHeaderReader.baseSequence(scan.path) >= 0 :
+            SegmentDescriptor.magicVolatile(scan.segment) != 0)
         {
             recordTruncation(scan.path, 0, problem);
         }
@@ -476,11 +487,12 @@ public final class JournalRecovery
     private void dropTail(final Scan scan, final int offset)
     {
         final UnsafeBuffer buffer = scan.segment;
+        final int end = scan.limit;
         int walk = offset;
-        while (walk <= segmentLength - HEADER_LENGTH)
+        while (walk <= end - HEADER_LENGTH)
         {
             final int length = buffer.getInt(walk);
-            if (length < HEADER_LENGTH || FrameDescriptor.alignedLength(length) > segmentLength - walk)
+            if (length < HEADER_LENGTH || FrameDescriptor.alignedLength(length) > end - walk)
             {
                 break;
             }
@@ -491,7 +503,7 @@ public final class JournalRecovery
             walk += FrameDescriptor.alignedLength(length);
         }
         int lastNonZero = -1;
-        for (int i = offset; i < segmentLength; i += Long.BYTES)
+        for (int i = offset; i < end; i += Long.BYTES)
         {
             if (buffer.getLong(i) != 0)
             {
@@ -615,6 +627,8 @@ public final class JournalRecovery
         private MappedFile file;
         private UnsafeBuffer segment;
         private String sizeProblem;
+        private int limit;
+        private boolean compacted;
         private MappedFile indexFile;
         private int interval;
         private int capacity;
@@ -631,12 +645,17 @@ public final class JournalRecovery
             try
             {
                 final long size = Files.size(path);
-                if (size < segmentLength)
+                final UnsafeBuffer header = SegmentHeaderReader.read(path);
+                compacted = header != null && header.getLong(SegmentDescriptor.MAGIC_OFFSET) != 0 &&
+                    (SegmentDescriptor.flags(header) & SegmentDescriptor.FLAG_COMPACTED) != 0;
+                if (size < segmentLength && !compacted)
                 {
                     sizeProblem = "segment file truncated: length=" + size + " expected=" + segmentLength;
                     return;
                 }
-                file = MappedFile.map(path, segmentLength, false);
+                // a compacted segment holds only its kept frames, rounded up to a page
+                limit = (int)Math.min(size, segmentLength);
+                file = MappedFile.map(path, limit, false);
                 segment = file.buffer();
             }
             catch (final IOException ex)
@@ -682,7 +701,10 @@ public final class JournalRecovery
             }
             final int frameOffset = IndexDescriptor.frameOffsetVolatile(indexFile.buffer(), entry);
             startSequence = IndexDescriptor.sequence(indexFile.buffer(), entry);
-            startTimestamp = entry == 0 ? 0 : IndexDescriptor.timestamp(indexFile.buffer(), entry - 1);
+            // the entry before bounds the previous frame's timestamp only if it checks out too: a damaged entry's
+            // timestamp would fail the first frame scanned and truncate good records
+            startTimestamp = entry > 0 && entryMatchesFrame(entry - 1) ?
+                IndexDescriptor.timestamp(indexFile.buffer(), entry - 1) : 0;
             clearEntriesFrom(entry);
             return frameOffset;
         }
@@ -691,7 +713,7 @@ public final class JournalRecovery
         {
             final UnsafeBuffer index = indexFile.buffer();
             final int frameOffset = IndexDescriptor.frameOffsetVolatile(index, entry);
-            return frameOffset >= FIRST_FRAME && frameOffset <= segmentLength - HEADER_LENGTH &&
+            return frameOffset >= FIRST_FRAME && frameOffset <= limit - HEADER_LENGTH &&
                 (frameOffset & (FrameDescriptor.FRAME_ALIGNMENT - 1)) == 0 &&
                 segment.getInt(frameOffset) >= HEADER_LENGTH &&
                 FrameDescriptor.sequence(segment, frameOffset) == IndexDescriptor.sequence(index, entry) &&
@@ -789,7 +811,7 @@ public final class JournalRecovery
         {
             if (file != null && dirty)
             {
-                file.force(0, segmentLength, null);
+                file.force(0, limit, null);
             }
             if (indexFile != null)
             {

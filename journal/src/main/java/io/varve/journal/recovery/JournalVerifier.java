@@ -129,8 +129,18 @@ public final class JournalVerifier
             }
             return;
         }
+        final long durableBase = durable & -(long)segmentLength;
+        if (durableBase < bases[0] && durable > durableBase + FIRST_FRAME)
+        {
+            // deleting the oldest segments is retention, unless they held the durable position
+            error(directory.resolve(JournalDirectoryLayout.segmentFileName(durableBase)), -1,
+                "segment holding the durable position was deleted: durablePosition=" + durable +
+                " firstSegment=" + bases[0]);
+            return;
+        }
         long expectedSequence = -1;
         long minTimestamp = 0;
+        boolean previousCompacted = false;
         for (int i = 0; i < bases.length; i++)
         {
             final long base = bases[i];
@@ -149,7 +159,8 @@ public final class JournalVerifier
                 return;
             }
             final boolean last = i == bases.length - 1 || (i == bases.length - 2 && isUnstarted(bases[i + 1]));
-            final SegmentResult result = checkSegment(path, base, last, expectedSequence, minTimestamp);
+            final SegmentResult result = checkSegment(path, base, last, expectedSequence, minTimestamp,
+                previousCompacted);
             segmentsChecked++;
             progress.accept((long)segmentsChecked * segmentLength);
             if (result == null)
@@ -158,6 +169,14 @@ public final class JournalVerifier
             }
             expectedSequence = result.nextSequence;
             minTimestamp = result.lastTimestamp;
+            previousCompacted = result.compacted;
+        }
+        final long missing = bases[bases.length - 1] + segmentLength;
+        if (durable > missing + FIRST_FRAME)
+        {
+            // the last segment ended full and the one holding the durable position is not there
+            error(directory.resolve(JournalDirectoryLayout.segmentFileName(missing)), -1,
+                "segment file missing: the log ends before the durable position " + durable);
         }
     }
 
@@ -165,15 +184,21 @@ public final class JournalVerifier
     {
         final UnsafeBuffer header =
             SegmentHeaderReader.read(directory.resolve(JournalDirectoryLayout.segmentFileName(base)));
-        return header != null && header.getLong(SegmentDescriptor.MAGIC_OFFSET) == 0;
+        // a file too short to hold a header is a segment whose allocation a crash cut short: never started either
+        return header == null || header.getLong(SegmentDescriptor.MAGIC_OFFSET) == 0;
     }
 
-    private record SegmentResult(long nextSequence, long lastTimestamp)
+    private record SegmentResult(long nextSequence, long lastTimestamp, boolean compacted)
     {
     }
 
     private SegmentResult checkSegment(
-        final Path path, final long base, final boolean last, final long sequenceIn, final long timestampIn)
+        final Path path,
+        final long base,
+        final boolean last,
+        final long sequenceIn,
+        final long timestampIn,
+        final boolean previousCompacted)
     {
         final long size;
         try
@@ -185,12 +210,16 @@ public final class JournalVerifier
             error(path, -1, "cannot read segment: " + ex);
             return null;
         }
-        if (size < segmentLength)
+        final UnsafeBuffer header = SegmentHeaderReader.read(path);
+        final boolean compacted = header != null && header.getLong(SegmentDescriptor.MAGIC_OFFSET) != 0 &&
+            (SegmentDescriptor.flags(header) & SegmentDescriptor.FLAG_COMPACTED) != 0;
+        if (size < segmentLength && !compacted || size < SegmentDescriptor.HEADER_LENGTH)
         {
             classify(path, base, -1, "segment file truncated: length=" + size + " expected=" + segmentLength);
             return null;
         }
-        try (MappedFile file = MappedFile.map(path, segmentLength, true))
+        // a compacted segment holds only its kept frames, rounded up to a page
+        try (MappedFile file = MappedFile.map(path, (int)Math.min(size, segmentLength), true))
         {
             final UnsafeBuffer segment = file.buffer();
             if (SegmentDescriptor.magicVolatile(segment) == 0)
@@ -208,13 +237,13 @@ public final class JournalVerifier
                 return null;
             }
             final long baseSequence = SegmentDescriptor.baseSequence(segment);
-            if (sequenceIn >= 0 && baseSequence != sequenceIn)
+            if (sequenceIn >= 0 && (previousCompacted ? baseSequence < sequenceIn : baseSequence != sequenceIn))
             {
                 classify(path, base, SegmentDescriptor.BASE_SEQUENCE_OFFSET,
                     "segment base sequence: expected=" + sequenceIn + " found=" + baseSequence);
                 return null;
             }
-            return checkFrames(file, path, base, last, baseSequence, timestampIn);
+            return checkFrames(file, path, base, last, baseSequence, timestampIn, compacted);
         }
         catch (final IOException ex)
         {
@@ -229,16 +258,22 @@ public final class JournalVerifier
         final long base,
         final boolean last,
         final long baseSequence,
-        final long timestampIn)
+        final long timestampIn,
+        final boolean compacted)
     {
         final UnsafeBuffer segment = file.buffer();
+        final int end = file.length();
         final IndexCheck index = new IndexCheck(base);
         long sequence = baseSequence;
         long timestamp = timestampIn;
         int offset = FIRST_FRAME;
-        while (offset <= segmentLength - HEADER_LENGTH)
+        while (offset <= end - HEADER_LENGTH)
         {
             final int frameLength = segment.getIntVolatile(offset);
+            if (frameLength == 0 && compacted)
+            {
+                break;
+            }
             if (frameLength == 0)
             {
                 if (!last)
@@ -248,12 +283,21 @@ public final class JournalVerifier
                     return null;
                 }
                 endPosition = base + offset;
-                checkZeroAfter(segment, path, base, offset);
+                if (base + offset < durable)
+                {
+                    // the log ends here, yet everything up to the durable position was forced: frames were lost
+                    error(path, offset, "frame length is zero below the durable position: durablePosition=" +
+                        durable);
+                }
+                else
+                {
+                    checkZeroAfter(segment, path, base, offset);
+                }
                 index.close();
                 return null;
             }
             final String problem = validator.validate(segment, file.checksumView(), offset, frameLength,
-                segmentLength, sequence, timestamp, true);
+                end, sequence, timestamp, true, compacted);
             if (problem != null)
             {
                 classify(path, base + offset, offset, problem);
@@ -268,13 +312,14 @@ public final class JournalVerifier
                 break;
             }
             timestamp = FrameDescriptor.timestamp(segment, offset);
+            sequence = FrameDescriptor.sequence(segment, offset);
             index.onFrame(path, offset, sequence, timestamp);
             records++;
             sequence++;
             offset += aligned;
         }
         index.close();
-        return new SegmentResult(sequence, timestamp);
+        return new SegmentResult(sequence, timestamp, compacted);
     }
 
     private void checkZeroAfter(final UnsafeBuffer segment, final Path path, final long base, final int end)
@@ -283,7 +328,9 @@ public final class JournalVerifier
         {
             if (segment.getLong(i) != 0)
             {
-                classify(path, base + i, i, "non-zero bytes after the end of the log");
+                // reported where the log ends, as recovery reports it: a torn frame starts there, not at its
+                // first non-zero byte
+                classify(path, base + end, end, "non-zero bytes after the end of the log: first at offset=" + i);
                 return;
             }
         }

@@ -189,7 +189,8 @@ public final class JournalDirectory
                 }
                 else if (!name.equals(JournalDirectoryLayout.METADATA_FILE) &&
                     !name.equals(JournalDirectoryLayout.LOCK_FILE) &&
-                    !name.equals(JournalDirectoryLayout.SNAPSHOTS_DIRECTORY) && !allowedNames.contains(name))
+                    !name.equals(JournalDirectoryLayout.SNAPSHOTS_DIRECTORY) &&
+                    !name.endsWith(JournalDirectoryLayout.COMPACTION_TEMPORARY_SUFFIX) && !allowedNames.contains(name))
                 {
                     foreign.add(name);
                 }

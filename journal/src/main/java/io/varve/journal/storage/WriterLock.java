@@ -1,5 +1,6 @@
 package io.varve.journal.storage;
 
+import io.varve.journal.StorageSpaceException;
 import io.varve.journal.WriterLockedException;
 import io.varve.journal.format.JournalDirectoryLayout;
 
@@ -78,8 +79,17 @@ public final class WriterLock implements AutoCloseable
                 throw new WriterLockedException(directory, owner, "another process");
             }
             final byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(pid), 0);
+            try
+            {
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap(pid), 0);
+            }
+            catch (final IOException ex)
+            {
+                // a full disk refuses even these few bytes: say so as every other allocation does
+                closeQuietly(channel);
+                throw new StorageSpaceException(file, pid.length, 0, ex);
+            }
             return new WriterLock(directory, channel, lock);
         }
         catch (final IOException ex)

@@ -9,6 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 
 /**
  * Applies a {@link RetentionPolicy}: deletes whole sealed segment files and their indexes, oldest first, while a
@@ -34,6 +35,7 @@ public final class SegmentRetention
     private final AtomicCounter firstSequence;
     private final AtomicCounter segments;
     private final JournalFailure failure;
+    private final Lock segmentFilesLock;
     private long nextCheck;
 
     /**
@@ -48,6 +50,7 @@ public final class SegmentRetention
      * @param firstSequence  counter of the first record's sequence.
      * @param segments       counter of segments.
      * @param failure        to record errors in.
+     * @param segmentFilesLock held while deleting, so compaction never swaps a segment retention deletes.
      */
     public SegmentRetention(
         final RetentionPolicy policy,
@@ -58,8 +61,10 @@ public final class SegmentRetention
         final AtomicCounter firstPosition,
         final AtomicCounter firstSequence,
         final AtomicCounter segments,
-        final JournalFailure failure)
+        final JournalFailure failure,
+        final Lock segmentFilesLock)
     {
+        this.segmentFilesLock = segmentFilesLock;
         this.policy = policy;
         this.directory = directory;
         this.segmentLength = segmentLength;
@@ -121,12 +126,20 @@ public final class SegmentRetention
         }
         final long newFirstBase = bases[deletable];
         syncer.advanceDurableTo(newFirstBase + SegmentDescriptor.HEADER_LENGTH);
-        for (int i = 0; i < deletable; i++)
+        segmentFilesLock.lock();
+        try
         {
-            directory.delete(JournalDirectoryLayout.segmentFileName(bases[i]));
-            directory.delete(JournalDirectoryLayout.indexFileName(bases[i]));
+            for (int i = 0; i < deletable; i++)
+            {
+                directory.delete(JournalDirectoryLayout.segmentFileName(bases[i]));
+                directory.delete(JournalDirectoryLayout.indexFileName(bases[i]));
+            }
+            directory.fsync();
         }
-        directory.fsync();
+        finally
+        {
+            segmentFilesLock.unlock();
+        }
         final long newFirstSequence = SegmentHeaderReader.baseSequence(
             directory.resolve(JournalDirectoryLayout.segmentFileName(newFirstBase)));
         if (newFirstSequence >= 0)

@@ -1,6 +1,7 @@
 package io.varve.journal.format;
 
 import io.varve.journal.storage.MappedFile;
+import io.varve.journal.storage.SegmentHeaderReader;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -41,11 +42,15 @@ public final class FrameWalker
         long lastTimestamp = 0;
         for (final Path path : segments(directory))
         {
-            if (path.toFile().length() < segmentLength)
+            final UnsafeBuffer header = SegmentHeaderReader.read(path);
+            final boolean compacted = header != null && header.getLong(SegmentDescriptor.MAGIC_OFFSET) != 0 &&
+                (SegmentDescriptor.flags(header) & SegmentDescriptor.FLAG_COMPACTED) != 0;
+            if (path.toFile().length() < segmentLength && !compacted)
             {
                 continue; // allocation cut short by a crash: never started, recovery deletes it
             }
-            try (MappedFile file = MappedFile.map(path, segmentLength, true))
+            final int end = (int)Math.min(path.toFile().length(), segmentLength);
+            try (MappedFile file = MappedFile.map(path, end, true))
             {
                 final UnsafeBuffer buffer = file.buffer();
                 if (SegmentDescriptor.magicVolatile(buffer) == 0)
@@ -53,12 +58,9 @@ public final class FrameWalker
                     continue;
                 }
                 final long base = SegmentDescriptor.basePosition(buffer);
-                if (expectedSequence < 0)
-                {
-                    expectedSequence = SegmentDescriptor.baseSequence(buffer);
-                }
+                expectedSequence = Math.max(expectedSequence, SegmentDescriptor.baseSequence(buffer));
                 int offset = SegmentDescriptor.HEADER_LENGTH;
-                while (offset <= segmentLength - FrameDescriptor.HEADER_LENGTH)
+                while (offset <= end - FrameDescriptor.HEADER_LENGTH)
                 {
                     final int length = buffer.getIntVolatile(offset);
                     if (length == 0)
@@ -66,7 +68,7 @@ public final class FrameWalker
                         break;
                     }
                     final String problem = validator.validate(buffer, file.checksumView(), offset, length,
-                        segmentLength, expectedSequence, lastTimestamp, true);
+                        end, expectedSequence, lastTimestamp, true, compacted);
                     if (problem != null)
                     {
                         throw new AssertionError(path + " offset=" + offset + ": " + problem);
@@ -76,6 +78,7 @@ public final class FrameWalker
                         break;
                     }
                     lastTimestamp = FrameDescriptor.timestamp(buffer, offset);
+                    expectedSequence = FrameDescriptor.sequence(buffer, offset);
                     visitor.onRecord(buffer, offset + FrameDescriptor.HEADER_LENGTH,
                         length - FrameDescriptor.HEADER_LENGTH, expectedSequence, lastTimestamp,
                         FrameDescriptor.type(buffer, offset), base + offset);
