@@ -325,7 +325,8 @@ public final class Journal implements AutoCloseable
      * goes on: keep the newest record of each key, drop tombstones older than the grace period, keep every record
      * without a key. See {@link JournalCompactor}.
      *
-     * @param tombstoneGrace how long a tombstone is kept, so that tailers behind see the deletion.
+     * @param tombstoneGrace how long a tombstone is kept: longer than any tailer may lag, or a tailer that had read a
+     *                       key's value and not yet its deletion keeps the deleted key.
      * @return what was rewritten.
      */
     public CompactionReport compact(final Duration tombstoneGrace)
