@@ -10,6 +10,7 @@ import io.varve.journal.read.JournalReader;
 import io.varve.journal.read.Tailer;
 import io.varve.journal.recovery.JournalRecovery;
 import io.varve.journal.recovery.RecoveryReport;
+import io.varve.journal.storage.HostBoot;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.SegmentHeaderReader;
 import io.varve.journal.storage.MappedFile;
@@ -166,6 +167,7 @@ public final class Journal implements AutoCloseable
                 syncer, failure, new Appender.TailState(tail, recovered.offset(), recovered.indexEntries(),
                 recovered.nextIndexOffset(), recovered.nextSequence(), recovered.lastTimestamp()));
             metadata.writerProcess(ProcessHandle.current().pid(), context.clock().nanoTime());
+            metadata.writerBoot(HostBoot.id(), context.maxFrameLength());
 
             final AgentRunner runner = new AgentRunner(
                 new SleepingMillisIdleStrategy(1), failure::record, null, preparer);

@@ -1,5 +1,6 @@
 package io.varve.journal;
 
+import io.varve.journal.format.FrameDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.storage.DurabilityListener;
 import io.varve.journal.storage.ForceInterceptor;
@@ -530,5 +531,15 @@ public final class JournalContext
     public RetentionPolicy retention()
     {
         return retention;
+    }
+
+    /**
+     * Largest aligned frame (header, payload, alignment) a record of {@link #maxRecordLength()} takes.
+     *
+     * @return bytes.
+     */
+    public int maxFrameLength()
+    {
+        return FrameDescriptor.alignedLength(FrameDescriptor.frameLength(maxRecordLength));
     }
 }

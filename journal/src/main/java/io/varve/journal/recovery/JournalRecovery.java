@@ -67,6 +67,7 @@ public final class JournalRecovery
     private long durable;
     private boolean corruptionRepaired;
     private boolean deletedAny;
+    private final boolean sameBoot;
     private long scannedBytes;
     private long droppedRecords;
     private long droppedBytes;
@@ -97,6 +98,7 @@ public final class JournalRecovery
         this.segmentLength = metadata.segmentLength();
         this.journalId = metadata.journalId();
         this.indexInterval = indexInterval;
+        this.sameBoot = metadata.writerRanOnThisBoot();
     }
 
     /**
@@ -502,8 +504,12 @@ public final class JournalRecovery
             }
             walk += FrameDescriptor.alignedLength(length);
         }
+        // On the writer's own boot the page cache survived: beyond the last committed frame there can be at most one
+        // partly written frame, so clearing a maximum frame's length is enough. After a reboot anything may be there.
+        final int maxFrame = metadata.writerMaxFrameLength();
+        final int clearTo = sameBoot && maxFrame > 0 ? (int)Math.min(end, (long)offset + maxFrame) : end;
         int lastNonZero = -1;
-        for (int i = offset; i < end; i += Long.BYTES)
+        for (int i = offset; i < clearTo; i += Long.BYTES)
         {
             if (buffer.getLong(i) != 0)
             {

@@ -283,6 +283,40 @@ public final class MetadataFile implements AutoCloseable
     }
 
     /**
+     * Record the host boot the writer runs on and the largest frame it may write, for the next recovery.
+     *
+     * @param bootId         16 bytes identifying this boot of the host, or zeros when unknown.
+     * @param maxFrameLength largest aligned frame the writer may write.
+     */
+    public void writerBoot(final byte[] bootId, final int maxFrameLength)
+    {
+        buffer.putBytes(MetadataDescriptor.WRITER_BOOT_ID_OFFSET, bootId, 0, HostBoot.ID_LENGTH);
+        buffer.putInt(MetadataDescriptor.WRITER_MAX_FRAME_LENGTH_OFFSET, maxFrameLength, LITTLE_ENDIAN);
+    }
+
+    /**
+     * Whether the last writer ran on this same boot of the host, so the page cache it wrote into survived.
+     *
+     * @return true when the recorded boot id is known and equals this boot's.
+     */
+    public boolean writerRanOnThisBoot()
+    {
+        final byte[] recorded = new byte[HostBoot.ID_LENGTH];
+        buffer.getBytes(MetadataDescriptor.WRITER_BOOT_ID_OFFSET, recorded);
+        return HostBoot.isKnown(recorded) && java.util.Arrays.equals(recorded, HostBoot.id());
+    }
+
+    /**
+     * Largest aligned frame the last writer could write.
+     *
+     * @return bytes, or 0 when not recorded.
+     */
+    public int writerMaxFrameLength()
+    {
+        return buffer.getInt(MetadataDescriptor.WRITER_MAX_FRAME_LENGTH_OFFSET, LITTLE_ENDIAN);
+    }
+
+    /**
      * The writer's process id as last recorded.
      *
      * @return the PID, or 0 when no writer has it open (or the last one was killed).

@@ -341,12 +341,19 @@ public final class Appender implements AutoCloseable
 
     private long publish(final int frameOffset, final int frameLength, final long timestamp)
     {
+        final int alignedLength = FrameDescriptor.alignedLength(frameLength);
+        final int nextFrameOffset = frameOffset + alignedLength;
+        if (nextFrameOffset <= segmentLength - Integer.BYTES)
+        {
+            // Keep the next frame's length zero before publishing this one, as Zeebe does: whatever lies beyond the
+            // log (stale bytes recovery did not reach) is then never taken for a committed frame.
+            UnsafeApi.putInt(segmentAddress + nextFrameOffset, 0);
+        }
         FrameWriter.commit(
             segmentAddress + frameOffset, checksumView, frameOffset, frameLength, frameLength, checksum);
 
         final long sequence = nextSequence;
-        final int alignedLength = FrameDescriptor.alignedLength(frameLength);
-        tailOffset = frameOffset + alignedLength;
+        tailOffset = nextFrameOffset;
         nextSequence = sequence + 1;
         if (frameOffset >= nextIndexOffset)
         {
