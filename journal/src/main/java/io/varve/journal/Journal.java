@@ -323,6 +323,18 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * Force everything the appender has published so far and record it as durable, from any thread: a dedicated
+     * force thread can call this while the appender goes on appending (the ring's group commit does).
+     *
+     * @return the durable position.
+     * @throws JournalFailedException when a force fails, now or earlier.
+     */
+    public long forcePublished()
+    {
+        return syncer.sync(metadata.counterValue(JournalCounter.WRITER_POSITION));
+    }
+
+    /**
      * Keyed compaction of the sealed segments below the durable position, on the calling thread, while appending
      * goes on: keep the newest record of each key, drop tombstones older than the grace period, keep every record
      * without a key. See {@link JournalCompactor}.

@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Many producer threads, one journaling thread, the journal on disk. Producers on any thread publish records into
  * an LMAX Disruptor ring of pre-allocated off-heap slots; one journaling thread copies each slot into the journal
- * with its appender and, under {@link FsyncPolicy#BATCH}, forces once per batch (group commit).
+ * with its appender and, under {@link FsyncPolicy#BATCH}, forces once per batch (group commit) on a force thread of
+ * its own, so forces overlap with appending.
  * <p>
  * Every publish returns a <b>ticket</b> (the record's ring sequence, from 0). A producer may wait until its ticket is
  * durable with {@link #awaitDurable(long, long, TimeUnit)}, or be told through a {@link RingDurableListener};
@@ -55,6 +56,9 @@ public final class JournalRing implements AutoCloseable
     private final Thread journalingThread;
     private final DurableTickets tickets;
     private final JournalingHandler handler;
+    private final RingForcer forcer;
+    private final Thread forceThread;
+    private final boolean forcing;
     private final int slotCapacity;
     private final boolean singleProducer;
     private final WaitPolicy producerWait;
@@ -84,7 +88,8 @@ public final class JournalRing implements AutoCloseable
             () -> new RingSlot(new UnsafeBuffer(slots, slotCapacity * next[0]++, slotCapacity)),
             ringSize,
             context.journalingWait().newWaitStrategy());
-        handler = new JournalingHandler(this, journal.appender(), tickets,
+        forcer = new RingForcer(journal, this);
+        handler = new JournalingHandler(this, forcer, journal.appender(), tickets,
             context.journalContext().fsyncPolicy().kind(), context.maxBatchBytes(),
             TimeUnit.MICROSECONDS.toNanos(context.maxBatchWaitMicros()));
         processor = new BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(), handler);
@@ -92,6 +97,9 @@ public final class JournalRing implements AutoCloseable
         ringBuffer.addGatingSequences(processor.getSequence());
         journalingThread = context.threadFactory().newThread(processor);
         journalingThread.setName("varve-journaling-" + journal.directory().getFileName());
+        forcing = context.journalContext().fsyncPolicy().kind() == FsyncPolicy.Kind.BATCH;
+        forceThread = new Thread(forcer, "varve-forcer-" + journal.directory().getFileName());
+        forceThread.setDaemon(true);
     }
 
     /**
@@ -114,7 +122,8 @@ public final class JournalRing implements AutoCloseable
                 ring.signalWaiters();
             }
         });
-        if (journalContext.fsyncPolicy().kind() == FsyncPolicy.Kind.PERIODIC)
+        final FsyncPolicy.Kind policy = journalContext.fsyncPolicy().kind();
+        if (policy == FsyncPolicy.Kind.PERIODIC || policy == FsyncPolicy.Kind.BATCH)
         {
             journalContext.durabilityListener(ticketsHolder[0]::onDurablePosition);
         }
@@ -129,6 +138,10 @@ public final class JournalRing implements AutoCloseable
             }
             final JournalRing ring = new JournalRing(context, journal, ticketsHolder);
             ringHolder[0] = ring;
+            if (ring.forcing)
+            {
+                ring.forcer.start(ring.forceThread);
+            }
             ring.journalingThread.start();
             return ring;
         }
@@ -502,6 +515,10 @@ public final class JournalRing implements AutoCloseable
         try
         {
             journalingThread.join();
+            if (forcing)
+            {
+                forcer.stop();
+            }
         }
         catch (final InterruptedException ex)
         {

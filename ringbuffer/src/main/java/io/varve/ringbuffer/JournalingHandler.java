@@ -6,9 +6,10 @@ import io.varve.journal.write.Appender;
 
 /**
  * The journaling thread's work: copy each published slot into the journal with the core appender, and under the
- * {@code BATCH} policy force once per batch (group commit), bounded by bytes and time as BookKeeper's journal is,
- * acknowledging the batch's tickets only after the force returned. A failure stops appending, fails the ring, and
- * keeps draining slots so that no producer blocks on a ring nobody empties.
+ * {@code BATCH} policy ask for a force once per batch (group commit), bounded by bytes and time as BookKeeper's
+ * journal is. The force runs on the {@link RingForcer}'s thread while this one goes on appending, and the batch's
+ * tickets are acknowledged only after the force that covers them returned. A failure stops appending, fails the
+ * ring, and keeps draining slots so that no producer blocks on a ring nobody empties.
  * <p>
  * Threading: runs on the journaling thread only.
  */
@@ -17,6 +18,7 @@ final class JournalingHandler implements EventHandler<RingSlot>
     private static final int TIME_CHECK_INTERVAL = 64;
 
     private final JournalRing ring;
+    private final RingForcer forcer;
     private final Appender appender;
     private final DurableTickets tickets;
     private final FsyncPolicy.Kind policy;
@@ -30,6 +32,7 @@ final class JournalingHandler implements EventHandler<RingSlot>
 
     JournalingHandler(
         final JournalRing ring,
+        final RingForcer forcer,
         final Appender appender,
         final DurableTickets tickets,
         final FsyncPolicy.Kind policy,
@@ -37,6 +40,7 @@ final class JournalingHandler implements EventHandler<RingSlot>
         final long maxBatchWaitNanos)
     {
         this.ring = ring;
+        this.forcer = forcer;
         this.appender = appender;
         this.tickets = tickets;
         this.policy = policy;
@@ -115,18 +119,13 @@ final class JournalingHandler implements EventHandler<RingSlot>
 
     private void force()
     {
-        try
-        {
-            appender.sync();
-        }
-        catch (final Throwable ex)
-        {
-            fail(ex);
-            return;
-        }
+        // Group commit without stalling the journaling thread: leave a checkpoint (ticket, end position) and wake the
+        // force thread; it forces everything published so far while this thread goes on appending, and the journal's
+        // durability callback acknowledges the checkpoints the force covered.
+        tickets.checkpoint(lastTicket, appender.position());
+        forcer.request();
         pendingBytes = 0;
         sinceTimeCheck = 0;
-        tickets.acknowledge(lastTicket);
     }
 
     private void fail(final Throwable ex)
