@@ -25,7 +25,7 @@ import java.util.Set;
  * </pre>
  * Options: {@code --out=DIR} (default {@code results/DATE-MODE}), {@code --dir=DIR} where benchmarks write
  * (default under java.io.tmpdir; use the disk you want measured), {@code --only=a,b} to run some parts only:
- * workload ids ({@code append}, {@code tail}, {@code durable}, {@code append-cold}), {@code latency},
+ * workload ids ({@code append}, {@code tail}, {@code pipeline}, {@code durable}, {@code append-cold}), {@code latency},
  * {@code recovery}; {@code --redraw=DIR} draws the charts of a results folder again from its histogram files.
  * <p>
  * Threading: main thread; JMH forks and child JVMs do the measuring.

@@ -278,6 +278,15 @@ public final class SummaryReport
         target(md, "durable group commit >= Aeron Archive fileSyncLevel=1", ratio("durable", Workloads.SMALL,
             new Workload.Ratio("Varve BATCH, sync per " + Workloads.GROUP_COMMIT_BATCH,
             "Aeron Archive fileSyncLevel=1")), 1, true, "x");
+        target(md, "durable ring group commit (1 producer) >= Aeron Archive fileSyncLevel=1", ratio("durable",
+            Workloads.SMALL, new Workload.Ratio("Varve ring BATCH, 1 producer", "Aeron Archive fileSyncLevel=1")), 1,
+            true, "x");
+        for (final String producers : List.of("1 producer (single-producer)", "2 producers (multi-producer)"))
+        {
+            target(md, "ring pipeline, " + producers + " >= 50% of direct append", ratio("pipeline",
+                Workloads.SMALL, new Workload.Ratio("Varve ring, " + producers, "Varve direct append (one thread)")),
+                0.5, true, "x");
+        }
         for (final String column : List.of("Varve append", "Varve claim/commit"))
         {
             target(md, column + " 0 B/op (64 B)", allocation(append, "64", column), ZERO_ALLOCATION_BYTES, false,

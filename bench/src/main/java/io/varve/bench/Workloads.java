@@ -6,6 +6,7 @@ import io.varve.bench.jmh.ChronicleAppendBenchmark;
 import io.varve.bench.jmh.ChronicleTailBenchmark;
 import io.varve.bench.jmh.VarveAppendBenchmark;
 import io.varve.bench.jmh.VarveDurableBenchmark;
+import io.varve.bench.jmh.VarveRingBenchmark;
 import io.varve.bench.jmh.VarveTailBenchmark;
 
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public final class Workloads
         final List<Workload> workloads = new ArrayList<>();
         workloads.add(append(plan.appendSizes(), null, 0));
         workloads.add(tail(plan.tailSizes()));
+        workloads.add(pipeline());
         workloads.add(durable());
         if (plan.coldRound())
         {
@@ -98,12 +100,30 @@ public final class Workloads
             null, 0);
     }
 
+    private static Workload pipeline()
+    {
+        final String ring = VarveRingBenchmark.class.getName();
+        final String direct = "Varve direct append (one thread)";
+        final String one = "Varve ring, 1 producer (single-producer)";
+        final String two = "Varve ring, 2 producers (multi-producer)";
+        return new Workload("pipeline", "Ring pipeline: producers -> ring -> journaling thread -> journal, msg/s",
+            "msg/s", "size", List.of(SMALL), List.of(
+            column(direct, BenchSystem.VARVE, VarveAppendBenchmark.class.getName() + ".append",
+                Map.of("checksums", "true"), 1),
+            column(one, BenchSystem.VARVE, ring + ".pipeline1", Map.of(), 1),
+            column(two, BenchSystem.VARVE, ring + ".pipeline2", Map.of(), 1)),
+            List.of(new Workload.Ratio(one, direct), new Workload.Ratio(two, direct)),
+            null, 0);
+    }
+
     private static Workload durable()
     {
         final String varve = VarveDurableBenchmark.class.getName();
         final String group = "Varve BATCH, sync per " + GROUP_COMMIT_BATCH;
         final String largeGroup = "Varve BATCH, sync per " + LARGE_GROUP_COMMIT_BATCH;
         final String every = "Varve EVERY_RECORD";
+        final String ring = "Varve ring BATCH, 1 producer";
+        final String ring2 = "Varve ring BATCH, 2 producers";
         final String aeron = "Aeron Archive fileSyncLevel=1";
         return new Workload("durable", "Durable append (acknowledged after force), msg/s", "msg/s", "size",
             List.of(SMALL), List.of(
@@ -112,9 +132,14 @@ public final class Workloads
             column(largeGroup, BenchSystem.VARVE, varve + ".groupCommit",
                 Map.of("batch", Integer.toString(LARGE_GROUP_COMMIT_BATCH)), LARGE_GROUP_COMMIT_BATCH),
             column(every, BenchSystem.VARVE, varve + ".everyRecord", Map.of(), 1),
+            column(ring, BenchSystem.VARVE, VarveRingBenchmark.class.getName() + ".durable1",
+                Map.of("batch", Integer.toString(GROUP_COMMIT_BATCH)), GROUP_COMMIT_BATCH),
+            column(ring2, BenchSystem.VARVE, VarveRingBenchmark.class.getName() + ".durable2",
+                Map.of("batch", Integer.toString(GROUP_COMMIT_BATCH)), GROUP_COMMIT_BATCH),
             column(aeron, BenchSystem.AERON, AeronRecordingBenchmark.class.getName() + ".offer",
                 Map.of("fileSyncLevel", "1"), 1)),
             List.of(new Workload.Ratio(group, aeron), new Workload.Ratio(largeGroup, aeron),
+                new Workload.Ratio(ring, aeron), new Workload.Ratio(ring2, aeron),
                 new Workload.Ratio(every, aeron)),
             null, 0);
     }

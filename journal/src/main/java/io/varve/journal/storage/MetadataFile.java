@@ -345,7 +345,8 @@ public final class MetadataFile implements AutoCloseable
      */
     public long counterValue(final JournalCounter counter)
     {
-        return countersReader().getCounterValue(counter.id());
+        // Read in place: this runs once per group commit, where building a reader would allocate.
+        return countersValues.getLongVolatile(CountersReader.counterOffset(counter.id()));
     }
 
     /**

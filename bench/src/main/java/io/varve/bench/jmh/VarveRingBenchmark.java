@@ -1,0 +1,167 @@
+package io.varve.bench.jmh;
+
+import io.varve.bench.ForkFlags;
+import io.varve.bench.Payload;
+import io.varve.bench.RunDirectory;
+import io.varve.journal.FsyncPolicy;
+import io.varve.journal.JournalContext;
+import io.varve.ringbuffer.JournalRing;
+import io.varve.ringbuffer.RingContext;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The ring pipeline: producer threads publish into the Disruptor ring and the journaling thread appends every record
+ * to the journal. {@code pipeline1} is one producer on a single-producer ring, {@code pipeline2} two producers on a
+ * multi-producer ring, fsync NONE: records per second through the whole pipeline, to compare with direct append.
+ * {@code durable1} and {@code durable2} publish a batch of {@code batch} records and wait until the last is
+ * acknowledged as forced (FsyncPolicy.BATCH, group commit on the ring's force thread): one operation is one batch,
+ * so records per second are the score times {@code batch}. Each iteration starts a fresh ring and journal (the ring
+ * allocates its slots then, which {@code -prof gc} spreads over the iteration's operations: a few KB per durable
+ * batch, under 2 B per record; publishing itself allocates nothing); closing it drains the ring (outside the
+ * measured time).
+ * <p>
+ * Threading: one or two JMH threads per group, sharing the group's ring.
+ */
+@State(Scope.Group)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = { ForkFlags.HEAP_MIN, ForkFlags.HEAP_MAX, ForkFlags.AGRONA })
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class VarveRingBenchmark
+{
+    @Param({ "64" })
+    public int size;
+
+    @Param({ "4096" })
+    public int batch;
+
+    private final RunDirectory runDirectory = new RunDirectory("varve-ring", 1L << 30);
+    private JournalRing ring;
+    private long startPosition;
+
+    /**
+     * Start a ring over a fresh journal, after bringing memory to the run's state.
+     *
+     * @param benchmark which benchmark runs.
+     * @param iteration which iteration comes.
+     */
+    @Setup(Level.Iteration)
+    public void start(final BenchmarkParams benchmark, final IterationParams iteration)
+    {
+        final boolean durable = benchmark.getBenchmark().contains("durable");
+        ring = JournalRing.start(new RingContext()
+            .journalContext(new JournalContext()
+                .directory(runDirectory.open(iteration.getType() == IterationType.MEASUREMENT))
+                .fsyncPolicy(durable ? FsyncPolicy.BATCH : FsyncPolicy.NONE))
+            .multiProducer(benchmark.getThreads() > 1)
+            .slotCapacity(Math.max(64, size)));
+        startPosition = ring.journal().appender().position();
+    }
+
+    /**
+     * Drain and close the ring, then delete the journal.
+     */
+    @TearDown(Level.Iteration)
+    public void stop()
+    {
+        ring.close();
+        runDirectory.close(ring.journal().appender().position() - startPosition);
+    }
+
+    /**
+     * What each producer thread keeps: its payload.
+     */
+    @State(Scope.Thread)
+    public static class Producer
+    {
+        final UnsafeBuffer payload = Payload.direct(Payload.MAX_LENGTH);
+    }
+
+    /**
+     * One producer, single-producer ring.
+     *
+     * @param producer its payload.
+     * @return the ticket.
+     */
+    @Benchmark
+    @Group("pipeline1")
+    @GroupThreads(1)
+    public long pipeline1(final Producer producer)
+    {
+        return ring.publish(producer.payload, 0, size, 0);
+    }
+
+    /**
+     * Two producers, multi-producer ring.
+     *
+     * @param producer its payload.
+     * @return the ticket.
+     */
+    @Benchmark
+    @Group("pipeline2")
+    @GroupThreads(2)
+    public long pipeline2(final Producer producer)
+    {
+        return ring.publish(producer.payload, 0, size, 0);
+    }
+
+    /**
+     * One producer: a batch of records, acknowledged after the force that covers the last.
+     *
+     * @param producer its payload.
+     * @return the last ticket.
+     */
+    @Benchmark
+    @Group("durable1")
+    @GroupThreads(1)
+    public long durable1(final Producer producer)
+    {
+        return publishBatchAndAwait(producer);
+    }
+
+    /**
+     * Two producers, each publishing batches and waiting for them to be forced.
+     *
+     * @param producer its payload.
+     * @return the last ticket.
+     */
+    @Benchmark
+    @Group("durable2")
+    @GroupThreads(2)
+    public long durable2(final Producer producer)
+    {
+        return publishBatchAndAwait(producer);
+    }
+
+    private long publishBatchAndAwait(final Producer producer)
+    {
+        long ticket = -1;
+        for (int i = 0; i < batch; i++)
+        {
+            ticket = ring.publish(producer.payload, 0, size, 0);
+        }
+        ring.awaitDurable(ticket, 60, TimeUnit.SECONDS);
+        return ticket;
+    }
+}
