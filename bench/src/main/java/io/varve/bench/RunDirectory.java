@@ -60,6 +60,23 @@ public final class RunDirectory
     }
 
     /**
+     * Bring memory to the run's state again without a fresh directory, for a benchmark whose journal lives across
+     * iterations: the warming is sized from what the last iteration wrote.
+     *
+     * @param measured     true before a measured iteration, false before a warm-up one.
+     * @param bytesWritten by the last iteration; 0 keeps the previous size.
+     */
+    public void warmAgain(final boolean measured, final long bytesWritten)
+    {
+        if (bytesWritten > 0)
+        {
+            expectedBytes = bytesWritten;
+        }
+        MemoryState.prepare(MemoryState.benchDirectory(), Math.max(MIN_WARM_BYTES, expectedBytes + expectedBytes / 4),
+            measured);
+    }
+
+    /**
      * Delete the run's directory and remember how much it wrote, to size the next warming.
      *
      * @param bytesWritten by the run.

@@ -9,7 +9,8 @@ package io.varve.bench;
  * @param system      measured.
  * @param round       1-based repetition.
  * @param score       records per second (the JMH score times the column's multiplier).
- * @param bytesPerOp  bytes allocated per JMH operation, from JMH's GC profiler; NaN when not reported.
+ * @param bytesPerRecord bytes allocated per record (JMH's GC profiler per operation, over the column's
+ *                    multiplier); NaN when not reported.
  */
 public record Sample(
     String workload,
@@ -18,6 +19,6 @@ public record Sample(
     BenchSystem system,
     int round,
     double score,
-    double bytesPerOp)
+    double bytesPerRecord)
 {
 }

@@ -145,7 +145,8 @@ public final class SummaryReport
             }
             md.append(" |\n");
         }
-        md.append("\nAllocation, B/op (JMH `-prof gc`, median):\n\n| ").append(workload.rowParam());
+        md.append("\nAllocation, bytes per record (JMH `-prof gc` B/op over records per operation, median):\n\n| ")
+            .append(workload.rowParam());
         for (final Workload.Column column : workload.columns())
         {
             md.append(SEPARATOR).append(column.label());
@@ -294,6 +295,9 @@ public final class SummaryReport
         }
         target(md, "Varve tail poll 0 B/op (64 B)", allocation("tail", "64", "Varve tailer, CRC checked"),
             ZERO_ALLOCATION_BYTES, false, " B/op");
+        target(md, "Varve ring publish 0 B/op (64 B, 1 producer)",
+            allocation("pipeline", "64", "Varve ring, 1 producer (single-producer)"), ZERO_ALLOCATION_BYTES, false,
+            " B/op");
         for (final RecoverySuite.RecoveryCase recoveryCase : RecoverySuite.cases(facts.plan()))
         {
             if (recoveryCase.system() == BenchSystem.VARVE)
@@ -402,12 +406,12 @@ public final class SummaryReport
     private String throughputCsv()
     {
         final StringBuilder csv = new StringBuilder(
-            "workload,row,column,system,round,records_per_second,bytes_per_op\n");
+            "workload,row,column,system,round,records_per_second,bytes_per_record\n");
         for (final Sample sample : samples)
         {
             csv.append(sample.workload()).append(',').append(sample.row()).append(",\"").append(sample.column())
                 .append("\",").append(sample.system().name()).append(',').append(sample.round()).append(',')
-                .append(Stats.decimal(sample.score(), 1)).append(',').append(Stats.decimal(sample.bytesPerOp(), 4))
+                .append(Stats.decimal(sample.score(), 1)).append(',').append(Stats.decimal(sample.bytesPerRecord(), 4))
                 .append('\n');
         }
         return csv.toString();
@@ -460,7 +464,7 @@ public final class SummaryReport
     private double allocation(final String workload, final String row, final String column)
     {
         return Stats.median(samples.stream().filter((s) -> s.workload().equals(workload) && s.row().equals(row) &&
-            s.column().equals(column)).map(Sample::bytesPerOp).toList());
+            s.column().equals(column)).map(Sample::bytesPerRecord).toList());
     }
 
     private double ratio(final String workload, final String row, final Workload.Ratio ratio)

@@ -122,10 +122,12 @@ public final class ThroughputSuite
             final RunResult run = runs.iterator().next();
             final double score = run.getPrimaryResult().getScore() * column.multiplier();
             final Result<?> allocation = run.getSecondaryResults().get(GC_ALLOC_NORM);
-            final double bytesPerOp = allocation == null ? Double.NaN : allocation.getScore();
-            progress.printf("  %-14s %-6s r%d %-34s %,16.0f %s  %8.3f B/op  (%.0f s)%n", workload.id(), row, round,
-                column.label(), score, workload.unit(), bytesPerOp, (System.nanoTime() - start) / 1e9);
-            return new Sample(workload.id(), row, column.label(), column.system(), round, score, bytesPerOp);
+            // Per record, as the score is: a batch benchmark's operation is many records.
+            final double bytesPerRecord = allocation == null ?
+                Double.NaN : allocation.getScore() / column.multiplier();
+            progress.printf("  %-14s %-6s r%d %-34s %,16.0f %s  %8.3f B/record  (%.0f s)%n", workload.id(), row,
+                round, column.label(), score, workload.unit(), bytesPerRecord, (System.nanoTime() - start) / 1e9);
+            return new Sample(workload.id(), row, column.label(), column.system(), round, score, bytesPerRecord);
         }
         catch (final RunnerException ex)
         {
