@@ -158,6 +158,7 @@ public final class Journal implements AutoCloseable
                 metadata.counter(JournalCounter.WRITER_POSITION), metadata.counter(JournalCounter.FIRST_POSITION),
                 metadata.counter(JournalCounter.FIRST_SEQUENCE), metadata.counter(JournalCounter.SEGMENTS), failure,
                 segmentFilesLock));
+            preparer.adopt(outcome.preparedNextBase());
             final SegmentMapping tail = mapTail(context, directory, metadata, preparer, outcome.tail());
             publishStartCounters(directory, metadata, outcome.tail());
 
@@ -167,7 +168,7 @@ public final class Journal implements AutoCloseable
                 syncer, failure, new Appender.TailState(tail, recovered.offset(), recovered.indexEntries(),
                 recovered.nextIndexOffset(), recovered.nextSequence(), recovered.lastTimestamp()));
             metadata.writerProcess(ProcessHandle.current().pid(), context.clock().nanoTime());
-            metadata.writerBoot(HostBoot.id(), context.maxFrameLength());
+            metadata.writerBoot(HostBoot.id(), Appender.MIN_FRAME_BOUND);
 
             final AgentRunner runner = new AgentRunner(
                 new SleepingMillisIdleStrategy(1), failure::record, null, preparer);

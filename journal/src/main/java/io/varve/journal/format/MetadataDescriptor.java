@@ -87,8 +87,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *     generation. Every frame below the durable position was forced to storage before the slot was written.</li>
  *     <li><b>Writer Boot Id</b> and <b>Writer Max Frame Length</b>: when recovery runs on the same boot as the writer
  *     that left the journal, the page cache survived, so nothing beyond the last committed frame can be non-zero but
- *     one partly written frame: recovery then clears at most a maximum frame's length instead of the whole rest of
- *     the segment.</li>
+ *     one partly written frame: recovery then clears at most the largest frame that writer started (raised before
+ *     each frame longer than any before it) instead of the whole rest of the segment.</li>
  *     <li><b>Counters</b>: Agrona's {@link CountersReader} layout, allocated once when the journal is created, in
  *     the order of {@link JournalCounter}; any process reads them with {@code new CountersReader(meta, values)}.</li>
  * </ul>
@@ -116,7 +116,7 @@ public final class MetadataDescriptor
     public static final int WRITER_START_TIME_OFFSET = 72;
     /** Offset of the boot id of the host the writer ran on (Linux {@code /proc/sys/kernel/random/boot_id}). */
     public static final int WRITER_BOOT_ID_OFFSET = 80;
-    /** Offset of the largest frame the writer could write. */
+    /** Offset of the largest frame the writer has started. */
     public static final int WRITER_MAX_FRAME_LENGTH_OFFSET = 96;
     /** Offset of durable slot A. */
     public static final int DURABLE_SLOT_A_OFFSET = 128;

@@ -69,6 +69,7 @@ public final class JournalRecovery
     private boolean deletedAny;
     private final boolean sameBoot;
     private long scannedBytes;
+    private long preparedNextBase = -1;
     private long droppedRecords;
     private long droppedBytes;
     private Path truncatedFile;
@@ -135,10 +136,12 @@ public final class JournalRecovery
     /**
      * What recovery returns.
      *
-     * @param report what it found and did.
-     * @param tail   where the journal ends.
+     * @param report           what it found and did.
+     * @param tail             where the journal ends.
+     * @param preparedNextBase base of the segment after the tail, allocated and zeroed ahead of the last writer and
+     *                         kept for the next one to take over, or -1 when there is none.
      */
-    public record Outcome(RecoveryReport report, RecoveredTail tail)
+    public record Outcome(RecoveryReport report, RecoveredTail tail, long preparedNextBase)
     {
     }
 
@@ -168,7 +171,7 @@ public final class JournalRecovery
             final RecoveryReport report = new RecoveryReport(durableBefore, tail.position(), tail.nextSequence(),
                 droppedRecords, droppedBytes, truncatedFile, truncatedOffset, reason, corruptionRepaired,
                 List.copyOf(deleted), scannedBytes, System.nanoTime() - start);
-            return new Outcome(report, tail);
+            return new Outcome(report, tail, preparedNextBase);
         }
         finally
         {
@@ -455,7 +458,7 @@ public final class JournalRecovery
         {
             recordTruncation(scan.path, offset, problem == null ? "non-zero bytes after the end of the log" : problem);
         }
-        deleteFrom(segment + 1);
+        keepPreparedOrDeleteFrom(segment + 1);
         return new RecoveredTail(
             scan.base, offset, true, scan.entries, scan.nextIndexOffset, nextSequence, lastTimestamp);
     }
@@ -521,6 +524,42 @@ public final class JournalRecovery
         {
             droppedBytes += lastNonZero - offset;
             scan.dirty = true;
+        }
+    }
+
+    /**
+     * The last writer allocated and zeroed the segment after its tail before it needed it. On the same boot that
+     * work survived in the page cache, and a segment that never held a frame is kept for the next writer instead of
+     * being deleted and allocated again (a 64 MiB zero-fill that would compete with the first appends).
+     */
+    private void keepPreparedOrDeleteFrom(final int next)
+    {
+        if (sameBoot && next == bases.length - 1 && isPreparedAhead(bases[next]))
+        {
+            preparedNextBase = bases[next];
+            bases = Arrays.copyOf(bases, next);
+            return;
+        }
+        deleteFrom(next);
+    }
+
+    private boolean isPreparedAhead(final long base)
+    {
+        final Path path = segmentPath(base);
+        try
+        {
+            if (Files.size(path) != segmentLength)
+            {
+                return false;
+            }
+            try (MappedFile file = MappedFile.map(path, PAGE_SIZE, true))
+            {
+                return SegmentDescriptor.magicVolatile(file.buffer()) == 0 && isZero(file.buffer(), 0, PAGE_SIZE);
+            }
+        }
+        catch (final IOException ex)
+        {
+            return false;
         }
     }
 

@@ -96,13 +96,14 @@ public final class JournalDirectory
                 }
             }
         }
+        catch (final java.nio.file.FileAlreadyExistsException ex)
+        {
+            // not ours to delete
+            throw new UncheckedIOException("file already exists: file=" + file, ex);
+        }
         catch (final IOException ex)
         {
             deleteQuietly(file);
-            if (ex instanceof java.nio.file.FileAlreadyExistsException)
-            {
-                throw new UncheckedIOException("file already exists: file=" + file, ex);
-            }
             throw new StorageSpaceException(file, length, written, ex);
         }
     }

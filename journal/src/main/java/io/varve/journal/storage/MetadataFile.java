@@ -283,15 +283,25 @@ public final class MetadataFile implements AutoCloseable
     }
 
     /**
-     * Record the host boot the writer runs on and the largest frame it may write, for the next recovery.
+     * Record the host boot the writer runs on and the largest frame it has started so far, for the next recovery.
      *
      * @param bootId         16 bytes identifying this boot of the host, or zeros when unknown.
-     * @param maxFrameLength largest aligned frame the writer may write.
+     * @param maxFrameLength largest aligned frame the writer has started.
      */
     public void writerBoot(final byte[] bootId, final int maxFrameLength)
     {
         buffer.putBytes(MetadataDescriptor.WRITER_BOOT_ID_OFFSET, bootId, 0, HostBoot.ID_LENGTH);
-        buffer.putInt(MetadataDescriptor.WRITER_MAX_FRAME_LENGTH_OFFSET, maxFrameLength, LITTLE_ENDIAN);
+        writerMaxFrameLength(maxFrameLength);
+    }
+
+    /**
+     * Raise the largest frame the writer has started, before it writes a frame longer than any before it.
+     *
+     * @param maxFrameLength aligned length of that frame.
+     */
+    public void writerMaxFrameLength(final int maxFrameLength)
+    {
+        buffer.putIntRelease(MetadataDescriptor.WRITER_MAX_FRAME_LENGTH_OFFSET, maxFrameLength);
     }
 
     /**
@@ -307,7 +317,7 @@ public final class MetadataFile implements AutoCloseable
     }
 
     /**
-     * Largest aligned frame the last writer could write.
+     * Largest aligned frame the last writer started.
      *
      * @return bytes, or 0 when not recorded.
      */

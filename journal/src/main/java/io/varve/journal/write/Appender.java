@@ -33,6 +33,9 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  */
 public final class Appender implements AutoCloseable
 {
+    /** Smallest bound a writer records for the frame a kill may interrupt: a header, as a padding frame has. */
+    public static final int MIN_FRAME_BOUND = FrameDescriptor.alignedLength(HEADER_LENGTH);
+
     private final String directory;
     private final int segmentLength;
     private final int maxRecordLength;
@@ -50,6 +53,7 @@ public final class Appender implements AutoCloseable
     private final AtomicCounter nextSequenceCounter;
     private final AtomicCounter segmentsCounter;
     private final AtomicCounter rollsCounter;
+    private final MetadataFile metadata;
 
     private SegmentMapping active;
     private long segmentAddress;
@@ -65,6 +69,7 @@ public final class Appender implements AutoCloseable
     private int claimFrameOffset = -1;
     private int claimFrameLength;
     private long claimTimestamp;
+    private int largestFrameStarted = MIN_FRAME_BOUND;
     private boolean closed;
 
     /**
@@ -112,6 +117,7 @@ public final class Appender implements AutoCloseable
         segmentsCounter = metadata.counter(JournalCounter.SEGMENTS);
         rollsCounter = metadata.counter(JournalCounter.ROLLS);
         rollsCounter.setRelease(0);
+        this.metadata = metadata;
 
         nextSequence = tail.nextSequence();
         lastTimestamp = tail.lastTimestamp();
@@ -324,12 +330,24 @@ public final class Appender implements AutoCloseable
 
     private int reserve(final int alignedLength)
     {
+        if (alignedLength > largestFrameStarted)
+        {
+            raiseLargestFrameStarted(alignedLength);
+        }
         final int frameOffset = tailOffset;
         if (frameOffset + alignedLength > segmentLength)
         {
             return roll();
         }
         return frameOffset;
+    }
+
+    private void raiseLargestFrameStarted(final int alignedLength)
+    {
+        // Recorded before the frame is written: recovery on this boot clears only this far beyond the last committed
+        // frame, which must cover the frame a kill interrupted.
+        largestFrameStarted = alignedLength;
+        metadata.writerMaxFrameLength(alignedLength);
     }
 
     private long nextTimestamp(final long timestamp)

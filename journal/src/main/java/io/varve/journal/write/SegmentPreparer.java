@@ -10,6 +10,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -48,6 +49,7 @@ public final class SegmentPreparer implements Agent
     private long nextSyncDeadline;
     private long pendingId = -1;
     private long pendingBase = -1;
+    private long adoptableBase = -1;
 
     /**
      * The agent of one journal.
@@ -107,7 +109,12 @@ public final class SegmentPreparer implements Agent
         final String segmentName = JournalDirectoryLayout.segmentFileName(basePosition);
         final String indexName = JournalDirectoryLayout.indexFileName(basePosition);
         directory.delete(indexName);
-        directory.allocate(segmentName, segmentLength);
+        final boolean adopt = basePosition == adoptableBase && hasFullLength(segmentName);
+        adoptableBase = -1;
+        if (!adopt)
+        {
+            directory.allocate(segmentName, segmentLength);
+        }
         MappedFile segment = null;
         try
         {
@@ -136,6 +143,29 @@ public final class SegmentPreparer implements Agent
                 throw new UncheckedIOException("cannot map new segment: file=" + segmentName, (IOException)ex);
             }
             throw (RuntimeException)ex;
+        }
+    }
+
+    /**
+     * Take over a segment the last writer allocated and zeroed ahead of need, found by recovery, instead of
+     * allocating it again. Called once, before the agent starts.
+     *
+     * @param basePosition of that segment, or -1 for none.
+     */
+    public void adopt(final long basePosition)
+    {
+        adoptableBase = basePosition;
+    }
+
+    private boolean hasFullLength(final String segmentName)
+    {
+        try
+        {
+            return Files.size(directory.resolve(segmentName)) == segmentLength;
+        }
+        catch (final IOException ex)
+        {
+            return false;
         }
     }
 

@@ -382,4 +382,68 @@ class JournalRecoveryTest
             assertNull(report.truncatedFile());
         }
     }
+
+    @Test
+    void shouldRecordTheLargestFrameStartedAndClearOnlyThatFarOnTheWritersBoot() throws Exception
+    {
+        final long end = write(50);
+        final int smallFrame = FrameDescriptor.alignedLength(FrameDescriptor.HEADER_LENGTH + PAYLOAD);
+        assertEquals(smallFrame, writerMaxFrameLength());
+
+        // what a kill in the middle of writing a small frame leaves: some of its bytes, no length
+        final byte[] torn = new byte[smallFrame - Integer.BYTES];
+        java.util.Arrays.fill(torn, (byte)0x5A);
+        writeBytes(segmentOf(dir, end, SEGMENT_LENGTH), (end % SEGMENT_LENGTH) + Integer.BYTES, torn);
+        try (Journal journal = open(RecoveryMode.STRICT))
+        {
+            final RecoveryReport report = journal.recoveryReport();
+            assertEquals(end, report.endPosition());
+            assertEquals(torn.length + Integer.BYTES, report.droppedBytes(), report.toString());
+            assertEquals(0, report.droppedRecords());
+            assertEquals(Appender.MIN_FRAME_BOUND, writerMaxFrameLength(), "a new writer starts from one header");
+            final UnsafeBuffer large = new UnsafeBuffer(new byte[5000]);
+            journal.appender().append(large, 0, large.capacity());
+            assertEquals(FrameDescriptor.alignedLength(FrameDescriptor.HEADER_LENGTH + 5000), writerMaxFrameLength());
+            journal.appender().append(large, 0, PAYLOAD);
+            assertEquals(FrameDescriptor.alignedLength(FrameDescriptor.HEADER_LENGTH + 5000), writerMaxFrameLength());
+        }
+        final VerifyReport verified = new JournalVerifier(dir, Set.of()).verify();
+        assertTrue(verified.findings().isEmpty(), verified.findings().toString());
+        assertEquals(52, verified.records());
+    }
+
+    @Test
+    void shouldTakeOverTheSegmentPreparedAheadInsteadOfAllocatingItAgain() throws Exception
+    {
+        final long end = write(100);
+        final long nextBase = (end & -(long)SEGMENT_LENGTH) + SEGMENT_LENGTH;
+        final Path prepared = dir.resolve(JournalDirectoryLayout.segmentFileName(nextBase));
+        assertTrue(Files.exists(prepared), "the writer prepares the next segment ahead");
+        final Object inode = Files.getAttribute(prepared, "unix:ino");
+
+        final int perSegment = SEGMENT_LENGTH / FrameDescriptor.alignedLength(FrameDescriptor.HEADER_LENGTH + PAYLOAD);
+        try (Journal journal = open(RecoveryMode.STRICT))
+        {
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD]);
+            final Appender appender = journal.appender();
+            for (int i = 0; i < perSegment; i++)
+            {
+                payload.putLong(0, appender.nextSequence(), LITTLE_ENDIAN);
+                appender.append(payload, 0, PAYLOAD);
+            }
+            assertTrue(appender.position() > nextBase, "rolled into the prepared segment");
+        }
+        assertEquals(inode, Files.getAttribute(prepared, "unix:ino"), "the same file, not a new one");
+        assertEquals(100 + perSegment, countRecords());
+    }
+
+    private int writerMaxFrameLength() throws Exception
+    {
+        try (RandomAccessFile meta = new RandomAccessFile(
+            dir.resolve(JournalDirectoryLayout.METADATA_FILE).toFile(), "r"))
+        {
+            meta.seek(MetadataDescriptor.WRITER_MAX_FRAME_LENGTH_OFFSET);
+            return Integer.reverseBytes(meta.readInt());
+        }
+    }
 }
