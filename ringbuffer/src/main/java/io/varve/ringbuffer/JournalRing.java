@@ -15,7 +15,6 @@ import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -81,11 +80,10 @@ public final class JournalRing implements AutoCloseable
         this.tickets = ticketsHolder[0];
         final int ringSize = context.ringSize();
         slots = BufferUtil.allocateDirectAligned(ringSize * slotCapacity, 4096);
-        final int[] next = {0};
         ringBuffer = RingBuffer.create(
             context.multiProducer() ? com.lmax.disruptor.dsl.ProducerType.MULTI :
                 com.lmax.disruptor.dsl.ProducerType.SINGLE,
-            () -> new RingSlot(new UnsafeBuffer(slots, slotCapacity * next[0]++, slotCapacity)),
+            RingSlot.factory(slots, slotCapacity),
             ringSize,
             context.journalingWait().newWaitStrategy());
         forcer = new RingForcer(journal, this);
@@ -189,10 +187,7 @@ public final class JournalRing implements AutoCloseable
 
     private long fill(final long ticket, final DirectBuffer buffer, final int offset, final int length, final int type)
     {
-        final RingSlot slot = ringBuffer.get(ticket);
-        slot.buffer.putBytes(0, buffer, offset, length);
-        slot.length = length;
-        slot.type = type;
+        ringBuffer.get(ticket).fill(buffer, offset, length, type);
         ringBuffer.publish(ticket);
         return ticket;
     }
@@ -242,12 +237,11 @@ public final class JournalRing implements AutoCloseable
         final RingSlot slot = ringBuffer.get(ticket);
         if (length < 0 || length > slotCapacity || type < 0)
         {
-            slot.length = RingSlot.ABORTED;
+            slot.commit(RingSlot.ABORTED, 0);
             ringBuffer.publish(ticket);
             checkRecord(length, type);
         }
-        slot.length = length;
-        slot.type = type;
+        slot.commit(length, type);
         ringBuffer.publish(ticket);
     }
 
@@ -258,7 +252,7 @@ public final class JournalRing implements AutoCloseable
      */
     public void abort(final long ticket)
     {
-        ringBuffer.get(ticket).length = RingSlot.ABORTED;
+        ringBuffer.get(ticket).commit(RingSlot.ABORTED, 0);
         ringBuffer.publish(ticket);
     }
 

@@ -1,6 +1,10 @@
 package io.varve.ringbuffer;
 
+import com.lmax.disruptor.EventFactory;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
 
 /**
  * One slot of the ring: a fixed-size region of the ring's off-heap buffer and the header fields of the record a
@@ -21,5 +25,44 @@ final class RingSlot
     RingSlot(final UnsafeBuffer buffer)
     {
         this.buffer = buffer;
+    }
+
+    /**
+     * The slots of a ring: each one a consecutive region of one off-heap buffer, in sequence order.
+     *
+     * @param slots        the ring's buffer, {@code ringSize * slotCapacity} bytes.
+     * @param slotCapacity bytes per slot.
+     * @return the factory the Disruptor calls once per slot when the ring is built.
+     */
+    static EventFactory<RingSlot> factory(final ByteBuffer slots, final int slotCapacity)
+    {
+        final int[] next = {0};
+        return () -> new RingSlot(new UnsafeBuffer(slots, slotCapacity * next[0]++, slotCapacity));
+    }
+
+    /**
+     * A producer's copy of its record into the slot, before it publishes the slot's sequence.
+     *
+     * @param source     holding the payload.
+     * @param offset     of the payload.
+     * @param length     of the payload, at most the slot's capacity.
+     * @param recordType record type.
+     */
+    void fill(final DirectBuffer source, final int offset, final int length, final int recordType)
+    {
+        buffer.putBytes(0, source, offset, length);
+        commit(length, recordType);
+    }
+
+    /**
+     * A producer's header fields for the record it encoded in the slot, before it publishes the slot's sequence.
+     *
+     * @param length     of the record, or {@link #ABORTED}.
+     * @param recordType record type.
+     */
+    void commit(final int length, final int recordType)
+    {
+        this.length = length;
+        this.type = recordType;
     }
 }
