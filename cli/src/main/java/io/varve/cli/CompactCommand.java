@@ -3,6 +3,8 @@ package io.varve.cli;
 import io.varve.journal.Journal;
 import io.varve.journal.JournalContext;
 import io.varve.journal.compaction.CompactionReport;
+import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.storage.MetadataFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +37,13 @@ final class CompactCommand implements Callable<Integer>
 
     public Integer call()
     {
+        if (!MetadataFile.exists(directory))
+        {
+            // Journal.open would create an empty journal here; compaction of nothing is a mistake worth saying.
+            parent.err.println("varve compact: not a journal (no " + JournalDirectoryLayout.METADATA_FILE + "): " +
+                directory);
+            return VarveCommand.USAGE_OR_IO;
+        }
         try (Journal journal = Journal.open(new JournalContext().directory(directory)))
         {
             final CompactionReport report = journal.compact(grace);
