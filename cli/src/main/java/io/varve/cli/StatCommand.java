@@ -41,6 +41,11 @@ final class StatCommand implements Callable<Integer>
 
     public Integer call() throws InterruptedException
     {
+        if (watch != null && !(watch > 0))
+        {
+            parent.err.println("varve stat: --watch must be a positive number of seconds: watch=" + watch);
+            return VarveCommand.USAGE_OR_IO;
+        }
         try (JournalReader reader = JournalReader.open(directory))
         {
             long printed = 0;

@@ -71,6 +71,16 @@ final class TailCommand implements Callable<Integer>
             parent.err.println("varve tail: --count must be >= 0: count=" + count);
             return VarveCommand.USAGE_OR_IO;
         }
+        if (type != null && type < 0)
+        {
+            parent.err.println("varve tail: --type must be >= 0 (negative types are reserved): type=" + type);
+            return VarveCommand.USAGE_OR_IO;
+        }
+        if (last != null && last < 0)
+        {
+            parent.err.println("varve tail: --last must be >= 0: last=" + last);
+            return VarveCommand.USAGE_OR_IO;
+        }
         try (JournalReader reader = JournalReader.open(directory); Tailer tailer = reader.tailer())
         {
             if (!seek(tailer))
@@ -85,7 +95,7 @@ final class TailCommand implements Callable<Integer>
                     first = start.nextSequence();
                 }
                 tailer.seekToEnd();
-                tailer.seekToSequence(Math.max(first, tailer.nextSequence() - Math.max(0, last)));
+                tailer.seekToSequence(Math.max(first, tailer.nextSequence() - last));
             }
             final Printer printer = new Printer(parent.out, format, tailer, type);
             while (printer.printed < limit)

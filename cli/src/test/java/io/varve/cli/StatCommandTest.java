@@ -46,5 +46,10 @@ class StatCommandTest
         }
         final CliRun closed = CliRun.run("stat", dir.toString());
         assertTrue(closed.out().contains("writer pid: none (closed cleanly)"), closed.out());
+        assertEquals(2, CliRun.run("stat", dir.toString(), "--watch", "-1").exitCode());
+        assertEquals(2, CliRun.run("stat", dir.toString(), "--watch", "0").exitCode());
+        final CliRun missing = CliRun.run("stat", dir.resolve("none").toString());
+        assertEquals(2, missing.exitCode(), missing.toString());
+        assertTrue(missing.err().contains("not a journal"), missing.err());
     }
 }

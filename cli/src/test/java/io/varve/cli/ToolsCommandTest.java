@@ -99,6 +99,10 @@ class ToolsCommandTest
             assertTrue(line.contains(" type=2 "), line);
         }
         assertTrue(typedLines.get(0).startsWith("seq=2 "), typedLines.get(0));
+
+        assertEquals(2, CliRun.run("tail", journal.toString(), "--type", "-3").exitCode());
+        assertEquals(2, CliRun.run("tail", journal.toString(), "--last", "-1").exitCode());
+        assertEquals(2, CliRun.run("tail", journal.toString(), "--last", "many").exitCode());
     }
 
     @Test
