@@ -4,6 +4,7 @@ import io.varve.journal.RuntimeRequirements;
 import io.varve.journal.VarveException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,9 @@ public final class HostCheck
     public record Result(String check, Status status, String value, String reason, String fix)
     {
     }
+
+    /** Dirty bytes above which background writeback starting late counts as bursty. */
+    private static final long MAX_DIRTY_BACKGROUND = 1L << 30;
 
     private final Path root;
     private final List<Result> results = new ArrayList<>();
@@ -102,9 +106,11 @@ public final class HostCheck
 
     private String read(final String path)
     {
-        try
+        // Not Files.readString: it sizes its read from the file's size, and /proc/sys files that report a size of 1
+        // come back cut to their first character ("60" read as "6").
+        try (InputStream in = Files.newInputStream(root.resolve(path.substring(1))))
         {
-            return Files.readString(root.resolve(path.substring(1)), StandardCharsets.UTF_8).trim();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -228,13 +234,37 @@ public final class HostCheck
             return;
         }
         final boolean bytesSet = backgroundBytes != null && backgroundBytes > 0;
-        final boolean bursty = !bytesSet && (background > 10 || ratio > 40);
+        // What matters is how many bytes pile up before writeback starts: 10% is 400 MB on a 4 GB host, 25 GB on
+        // a 256 GB one.
+        final Long memoryKb = memoryTotalKb();
+        final long backgroundLimit = bytesSet ? backgroundBytes :
+            memoryKb == null ? -1 : memoryKb * 1024 / 100 * background;
+        final boolean bursty = backgroundLimit < 0 ?
+            background > 10 || ratio > 40 : backgroundLimit > MAX_DIRTY_BACKGROUND;
         add("vm.dirty_* writeback", bursty ? Status.WARN : Status.PASS,
             "dirty_ratio=" + ratio + " dirty_background_" + (bytesSet ? "bytes=" + backgroundBytes :
-                "ratio=" + background) + (expire == null ? "" : " dirty_expire_centisecs=" + expire),
+                "ratio=" + background) + (backgroundLimit < 0 ? "" : " (writeback from " + (backgroundLimit >> 20) +
+                " MiB)") + (expire == null ? "" : " dirty_expire_centisecs=" + expire),
             "a journal dirties pages as fast as it appends; a high threshold lets gigabytes pile up and then " +
                 "throttles the writer while they are written back",
             bursty ? "sysctl vm.dirty_background_bytes=268435456 vm.dirty_bytes=1073741824" : "");
+    }
+
+    private Long memoryTotalKb()
+    {
+        final String meminfo = read("/proc/meminfo");
+        if (meminfo == null)
+        {
+            return null;
+        }
+        for (final String line : meminfo.split("\n"))
+        {
+            if (line.startsWith("MemTotal:"))
+            {
+                return parseLong(line.substring("MemTotal:".length()).replace("kB", ""), null);
+            }
+        }
+        return null;
     }
 
     private void checkFileSystem(final Path journalDirectory)

@@ -82,6 +82,18 @@ class TuningTest
         {
             assertTrue(names.contains(expected), expected + " in " + names);
         }
+        final String swappiness;
+        try (java.io.InputStream in = new java.io.FileInputStream("/proc/sys/vm/swappiness"))
+        {
+            swappiness = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        }
+        catch (final java.io.IOException ex)
+        {
+            return;
+        }
+        final HostCheck.Result read = results.stream().filter((r) -> r.check().equals("vm.swappiness")).findFirst()
+            .orElseThrow();
+        assertEquals(swappiness, read.value(), "the whole value, not its first character");
     }
 
     @Test
@@ -98,6 +110,7 @@ class TuningTest
         write(root, "proc/sys/vm/dirty_ratio", "20");
         write(root, "proc/sys/vm/dirty_background_ratio", "10");
         write(root, "proc/sys/vm/dirty_background_bytes", "0");
+        write(root, "proc/meminfo", "MemTotal:        8000000 kB\nMemFree:         4000000 kB");
         write(root, "proc/mounts", "server:/export " + dir.toRealPath() + " nfs4 rw,relatime 0 0\n" +
             "/dev/vda / ext4 rw,relatime 0 0");
         write(root, "proc/self/limits", "Limit                     Soft Limit           Hard Limit           Units\n" +
@@ -113,11 +126,16 @@ class TuningTest
         assertEquals("powersave,performance", results.get("CPU frequency governor").value());
         assertEquals(HostCheck.Status.WARN, results.get("transparent huge pages").status());
         assertEquals(HostCheck.Status.WARN, results.get("vm.swappiness").status());
-        assertEquals(HostCheck.Status.PASS, results.get("vm.dirty_* writeback").status());
+        assertEquals(HostCheck.Status.PASS, results.get("vm.dirty_* writeback").status(), "800 MB before writeback");
         assertEquals(HostCheck.Status.FAIL, results.get("journal file system").status(), "NFS");
         assertTrue(results.get("journal file system").fix().contains("local file system"));
         assertEquals(HostCheck.Status.WARN, results.get("open files limit").status());
         assertEquals(HostCheck.Status.WARN, results.get("clock source").status());
+
+        write(root, "proc/meminfo", "MemTotal:       64000000 kB");
+        final HostCheck.Result bigHost = new HostCheck(root).run(dir, 64L << 20, 0).stream()
+            .filter((r) -> r.check().equals("vm.dirty_* writeback")).findFirst().orElseThrow();
+        assertEquals(HostCheck.Status.WARN, bigHost.status(), "6 GB dirty before writeback: " + bigHost.value());
         for (final HostCheck.Result result : results.values())
         {
             if (result.status() == HostCheck.Status.WARN || result.status() == HostCheck.Status.FAIL)
