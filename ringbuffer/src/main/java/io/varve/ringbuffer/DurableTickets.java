@@ -67,12 +67,20 @@ final class DurableTickets
     {
         if (ticket > durableTicket)
         {
-            durableTicket = ticket;
-            if (listener != null)
+            // the listener runs before waiters are released, so whatever it records is visible to a producer
+            // that returns from awaitDurable for the same ticket
+            try
             {
-                listener.onDurable(ticket);
+                if (listener != null)
+                {
+                    listener.onDurable(ticket);
+                }
             }
-            onAdvance.run();
+            finally
+            {
+                durableTicket = ticket;
+                onAdvance.run();
+            }
         }
     }
 }
