@@ -26,6 +26,8 @@ public final class Workloads
     public static final int GROUP_COMMIT_BATCH = 4096;
     /** Records per forced batch of the group-commit workload's large-batch column. */
     public static final int LARGE_GROUP_COMMIT_BATCH = 65536;
+    /** Records a streaming durable producer may have unforced before it waits: about 6 MiB of 64-byte records. */
+    public static final int DURABLE_WINDOW = 65536;
     /** Payload size of the durable and cold workloads. */
     public static final String SMALL = "64";
 
@@ -124,6 +126,9 @@ public final class Workloads
         final String every = "Varve EVERY_RECORD";
         final String ring = "Varve ring BATCH, 1 producer";
         final String ring2 = "Varve ring BATCH, 2 producers";
+        final String stream = "Varve ring BATCH, 1 producer streaming";
+        final String stream2 = "Varve ring BATCH, 2 producers streaming";
+        final Map<String, String> window = Map.of("window", Integer.toString(DURABLE_WINDOW));
         final String aeron = "Aeron Archive fileSyncLevel=1";
         return new Workload("durable", "Durable append (acknowledged after force), msg/s", "msg/s", "size",
             List.of(SMALL), List.of(
@@ -136,10 +141,13 @@ public final class Workloads
                 Map.of("batch", Integer.toString(GROUP_COMMIT_BATCH)), GROUP_COMMIT_BATCH),
             column(ring2, BenchSystem.VARVE, VarveRingBenchmark.class.getName() + ".durable2",
                 Map.of("batch", Integer.toString(GROUP_COMMIT_BATCH)), GROUP_COMMIT_BATCH),
+            column(stream, BenchSystem.VARVE, VarveRingBenchmark.class.getName() + ".durableStream1", window, 1),
+            column(stream2, BenchSystem.VARVE, VarveRingBenchmark.class.getName() + ".durableStream2", window, 1),
             column(aeron, BenchSystem.AERON, AeronRecordingBenchmark.class.getName() + ".offer",
                 Map.of("fileSyncLevel", "1"), 1)),
             List.of(new Workload.Ratio(group, aeron), new Workload.Ratio(largeGroup, aeron),
                 new Workload.Ratio(ring, aeron), new Workload.Ratio(ring2, aeron),
+                new Workload.Ratio(stream, aeron), new Workload.Ratio(stream2, aeron),
                 new Workload.Ratio(every, aeron)),
             null, 0);
     }
