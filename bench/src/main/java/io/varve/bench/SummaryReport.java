@@ -282,6 +282,9 @@ public final class SummaryReport
         target(md, "durable ring group commit (1 producer) >= Aeron Archive fileSyncLevel=1", ratio("durable",
             Workloads.SMALL, new Workload.Ratio("Varve ring BATCH, 1 producer", "Aeron Archive fileSyncLevel=1")), 1,
             true, "x");
+        target(md, "durable ring group commit, streaming (1 producer) >= Aeron Archive fileSyncLevel=1",
+            ratio("durable", Workloads.SMALL, new Workload.Ratio("Varve ring BATCH, 1 producer streaming",
+            "Aeron Archive fileSyncLevel=1")), 1, true, "x");
         for (final String producers : List.of("1 producer (single-producer)", "2 producers (multi-producer)"))
         {
             target(md, "ring pipeline, " + producers + " >= 50% of direct append", ratio("pipeline",
