@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * What forcing a shared file mapping costs on this host, without Varve: writes 96-byte records into a pre-allocated,
  * pre-touched mapping of {@code MiB} mebibytes and forces them with {@code MappedByteBuffer.force} twice, first
  * with one thread writing and forcing in turn, then with a second thread forcing what the writer has published
- * while the writer goes on, at most 6 MiB ahead of the last force (Varve's group commit, streaming). It prints MB/s and the TLB shootdowns the kernel counted in
- * {@code /proc/interrupts}: writeback write-protects every dirty page it cleans, and while another thread of the
- * process runs on another CPU each of those needs an inter-processor interrupt, which a VM pays with an exit.
+ * while the writer goes on, at most 6 MiB ahead of the last force (Varve's group commit, streaming). It prints MB/s
+ * and the TLB shootdowns the kernel counted in {@code /proc/interrupts}: writeback write-protects every dirty page
+ * it cleans, and while another thread of the process runs on another CPU each of those needs an inter-processor
+ * interrupt, which a VM pays with an exit.
  * <pre>
  * java -cp bench/target/benchmarks.jar io.varve.bench.MsyncProbe [DIR] [MiB]
  * </pre>

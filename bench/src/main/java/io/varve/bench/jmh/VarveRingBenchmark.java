@@ -37,11 +37,12 @@ import java.util.concurrent.TimeUnit;
  * {@code durable1} and {@code durable2} publish a batch of {@code batch} records and wait until the last is
  * acknowledged as forced (FsyncPolicy.BATCH, group commit on the ring's force thread): one operation is one batch,
  * so records per second are the score times {@code batch}: a closed loop, bound by the force's latency.
- * {@code durableStream1} and {@code durableStream2} stream instead, waiting only when more than {@code window} records
- * are unforced: the durable throughput, each record still acknowledged after its force. The ring and its journal live for the whole fork:
- * building a ring allocates its slot objects, and JMH's {@code -prof gc} counts what a per-iteration setup allocates
- * against the iteration's operations, which would hide whether publishing allocates. Memory is brought warm before
- * every iteration, sized from what the last one wrote, as for the other benchmarks; closing drains the ring.
+ * {@code durableStream1} and {@code durableStream2} stream instead, waiting only when more than {@code window}
+ * records are unforced: the durable throughput, each record still acknowledged after its force. The ring and its
+ * journal live for the whole fork: building a ring allocates its slot objects, and JMH's {@code -prof gc} counts
+ * what a per-iteration setup allocates against the iteration's operations, which would hide whether publishing
+ * allocates. Memory is brought warm before every iteration, sized from what the last one wrote, as for the other
+ * benchmarks; closing drains the ring.
  * <p>
  * Threading: one or two JMH threads per group, sharing the group's ring.
  */
