@@ -134,7 +134,8 @@ public final class Journal implements AutoCloseable
             metadata.counter(JournalCounter.ERRORS).setRelease(0);
 
             final JournalRecovery.Outcome outcome = new JournalRecovery(
-                directory, metadata, context.recoveryMode(), ALLOWED_NAMES, context.indexInterval()).recover();
+                directory, metadata, context.recoveryMode(), ALLOWED_NAMES, context.indexInterval(),
+                context.fullRecoveryScan()).recover();
             final RecoveryReport report = outcome.report();
             LOGGER.log(report.droppedAnything() ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
                 "{0}: {1}", context.directory(), report);
@@ -148,7 +149,7 @@ public final class Journal implements AutoCloseable
             syncer = new SegmentSyncer(directory, metadata, metadata.segmentLength(),
                 policy.kind() != FsyncPolicy.Kind.NONE, context.forceInterceptor(), context.durabilityListener(),
                 failure,
-                outcome.tail().position());
+                outcome.durablePosition());
             final SegmentPreparer preparer = new SegmentPreparer(directory, metadata.segmentLength(),
                 context.indexInterval(), metadata.journalId(), context.preTouch(), syncer, failure,
                 metadata.counter(JournalCounter.WRITER_POSITION), metadata.counter(JournalCounter.ALLOCATION_STALLS),

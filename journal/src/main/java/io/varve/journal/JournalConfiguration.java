@@ -39,6 +39,14 @@ public final class JournalConfiguration
     /** Default recovery mode: refuse to open a corrupt journal. */
     public static final String RECOVERY_MODE_DEFAULT = "STRICT";
 
+    /**
+     * Whether opening checks every frame after the durable position even when the last writer ran on this boot of
+     * the host, where only the tail of the last segment can be torn.
+     */
+    public static final String FULL_RECOVERY_SCAN_PROP_NAME = "varve.recovery.full.scan";
+    /** Default: on the writer's own boot, read only the last segment's tail. */
+    public static final boolean FULL_RECOVERY_SCAN_DEFAULT = false;
+
     /** Bytes of segment between sparse index entries. */
     public static final String INDEX_INTERVAL_PROP_NAME = "varve.index.interval";
     /** Default index interval: 4 KiB. */
@@ -129,6 +137,18 @@ public final class JournalConfiguration
     public static int indexInterval()
     {
         return Integer.getInteger(INDEX_INTERVAL_PROP_NAME, INDEX_INTERVAL_DEFAULT);
+    }
+
+    /**
+     * Whether recovery checks every frame after the durable position on the writer's own boot too, from the system
+     * property or the default.
+     *
+     * @return true when on.
+     */
+    public static boolean fullRecoveryScan()
+    {
+        final String value = System.getProperty(FULL_RECOVERY_SCAN_PROP_NAME);
+        return value == null ? FULL_RECOVERY_SCAN_DEFAULT : Boolean.parseBoolean(value);
     }
 
     /**

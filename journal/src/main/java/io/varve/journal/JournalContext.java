@@ -41,6 +41,7 @@ public final class JournalContext
     private FsyncPolicy fsyncPolicy = JournalConfiguration.fsyncPolicy();
     private String filePermissions = JournalConfiguration.filePermissions();
     private RecoveryMode recoveryMode = JournalConfiguration.recoveryMode();
+    private boolean fullRecoveryScan = JournalConfiguration.fullRecoveryScan();
     private int indexInterval = JournalConfiguration.indexInterval();
     private boolean frameChecksums = JournalConfiguration.frameChecksums();
     private boolean preTouch = JournalConfiguration.preTouch();
@@ -329,6 +330,33 @@ public final class JournalContext
     public RecoveryMode recoveryMode()
     {
         return recoveryMode;
+    }
+
+    /**
+     * Whether opening reads and checks every frame after the durable position even when the last writer ran on
+     * this boot of the host. By default it does so only after a reboot (a power loss or an OS crash, when any page
+     * that was not forced may be old or garbage); on the writer's own boot the page cache survived the process, a
+     * frame's length is stored last, and only the last segment's tail can hold a partly written frame, so opening
+     * reads from the last segment's last index entry instead of from the durable position. Tailers still check each
+     * frame's CRC32C and {@code varve verify} checks everything.
+     *
+     * @param fullRecoveryScan true to check every frame after the durable position on every open.
+     * @return this.
+     */
+    public JournalContext fullRecoveryScan(final boolean fullRecoveryScan)
+    {
+        this.fullRecoveryScan = fullRecoveryScan;
+        return this;
+    }
+
+    /**
+     * Whether opening checks every frame after the durable position on the writer's own boot too.
+     *
+     * @return true when it does.
+     */
+    public boolean fullRecoveryScan()
+    {
+        return fullRecoveryScan;
     }
 
     /**

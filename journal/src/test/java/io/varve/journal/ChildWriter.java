@@ -83,6 +83,10 @@ public final class ChildWriter
                 fill(dir);
                 break;
 
+            case "unsynced":
+                unsynced(dir, Integer.parseInt(args[2]));
+                break;
+
             case "backup":
                 System.out.println("BACKING UP");
                 System.out.flush();
@@ -122,6 +126,35 @@ public final class ChildWriter
                     final long durable = appender.sync();
                     System.out.println("SYNCED " + durable + " " + appender.nextSequence());
                     System.out.flush();
+                }
+            }
+        }
+    }
+
+    /**
+     * Sync once, then append without syncing; say so once the journal spans a number of segments and go on appending
+     * until killed.
+     */
+    private static void unsynced(final Path dir, final int segments)
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(256 * 1024)))
+        {
+            final Appender appender = journal.appender();
+            fill(payload, 0);
+            appender.append(payload, 0, payloadLength(0));
+            System.out.println("SYNCED " + appender.sync() + " " + appender.nextSequence());
+            boolean told = false;
+            while (true)
+            {
+                final long sequence = appender.nextSequence();
+                fill(payload, sequence);
+                appender.append(payload, 0, payloadLength(sequence));
+                if (!told && appender.position() > (long)segments * 256 * 1024)
+                {
+                    System.out.println("WRITTEN " + appender.position() + " " + appender.nextSequence());
+                    System.out.flush();
+                    told = true;
                 }
             }
         }

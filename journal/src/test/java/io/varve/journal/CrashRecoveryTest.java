@@ -2,6 +2,7 @@ package io.varve.journal;
 
 import io.varve.journal.format.FrameWalker;
 import io.varve.journal.recovery.JournalVerifier;
+import io.varve.journal.recovery.RecoveryReport;
 import io.varve.journal.recovery.VerifyReport;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -11,10 +12,12 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,6 +66,77 @@ class CrashRecoveryTest
             assertFalse(report.hasErrors(), report.findings().toString());
             assertTrue(report.findings().isEmpty(), "no torn tail left: " + report.findings());
             assertEquals(records + 1, report.records());
+        }
+    }
+
+    @Test
+    void shouldReadOnlyTheLastSegmentsTailAfterAKillOnTheWritersBoot() throws Exception
+    {
+        final Process child = ChildJvm.start(ChildWriter.class, "unsynced", dir.toString(), "12");
+        long synced = -1;
+        try
+        {
+            final BufferedReader out = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("WRITTEN "))
+            {
+                if (line.startsWith("SYNCED "))
+                {
+                    synced = Long.parseLong(line.split(" ")[1]);
+                }
+            }
+            assertTrue(line != null, "the child wrote 12 segments before it was killed");
+        }
+        finally
+        {
+            child.destroyForcibly();
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+        final Path fullScanCopy = dir.resolveSibling(dir.getFileName() + "-full-scan");
+        // the copy is made on this boot too, so it differs from the original only in how it is opened
+        Files.createDirectories(fullScanCopy);
+        try (Stream<Path> files = Files.list(dir))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                Files.copy(file, fullScanCopy.resolve(file.getFileName()));
+            }
+        }
+
+        final RecoveryReport tailOnly;
+        try (Journal journal = Journal.open(new JournalContext().directory(dir)))
+        {
+            tailOnly = journal.recoveryReport();
+            assertTrue(tailOnly.endPosition() > 12L * SEGMENT_LENGTH, tailOnly.toString());
+            assertTrue(tailOnly.scannedBytes() <= SEGMENT_LENGTH, "only the last segment's tail: " + tailOnly);
+            assertEquals(synced, journal.durablePosition(),
+                "segments the dead writer never forced are not declared durable by reading their headers");
+            final long end = journal.appender().sync();
+            assertEquals(tailOnly.endPosition(), end);
+            assertEquals(end, journal.durablePosition());
+        }
+        final RecoveryReport full;
+        try (Journal journal = Journal.open(new JournalContext().directory(fullScanCopy).fullRecoveryScan(true)))
+        {
+            full = journal.recoveryReport();
+            assertEquals(full.endPosition(), journal.durablePosition(), "a full scan forces what it checked");
+        }
+        assertTrue(full.scannedBytes() >= full.endPosition() - synced - SEGMENT_LENGTH, full.toString());
+        assertEquals(full.endPosition(), tailOnly.endPosition(), "both ways find the same end");
+        assertEquals(full.nextSequence(), tailOnly.nextSequence());
+        for (final Path journalDir : new Path[]{ dir, fullScanCopy })
+        {
+            final long[] next = {0};
+            final long records = FrameWalker.walk(journalDir, SEGMENT_LENGTH,
+                (buffer, offset, length, sequence, timestamp, type, position) ->
+                {
+                    assertEquals(next[0]++, sequence);
+                    assertTrue(ChildWriter.matches(buffer, offset, length, sequence), "record " + sequence);
+                });
+            assertEquals(tailOnly.nextSequence(), records);
+            final VerifyReport report = new JournalVerifier(journalDir, Set.of()).verify();
+            assertTrue(report.findings().isEmpty(), report.findings().toString());
         }
     }
 

@@ -42,6 +42,14 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  * Recovery then forces what it kept and records the end as the new durable position, so a recovered journal has
  * no unsynced tail. It rebuilds the index entries of the segments it scans.
  * <p>
+ * On the last writer's own boot (its boot id is in the metadata file) the page cache survived the process, and a
+ * frame's length is stored last: every frame with a length is whole, and only the last started segment's tail can
+ * hold a partly written one. Recovery then reads from that segment's last valid index entry instead of from the
+ * durable position, so opening after a process crash costs the same whatever was left unsynced; the segments it
+ * did not read keep the durable position where the last force put it, and the next sync forces them. Damage done
+ * to them behind the journal's back is found by a tailer's CRC32C check and by the verifier, not here;
+ * {@code JournalContext.fullRecoveryScan(true)} reads everything after the durable position on every open.
+ * <p>
  * Threading: NOT threadsafe; runs once, on the opening thread, while the writer lock is held.
  */
 public final class JournalRecovery
@@ -68,6 +76,9 @@ public final class JournalRecovery
     private boolean corruptionRepaired;
     private boolean deletedAny;
     private final boolean sameBoot;
+    private final boolean fullScan;
+    private boolean tailOnly;
+    private int firstUnforcedSegment = -1;
     private long scannedBytes;
     private long preparedNextBase = -1;
     private long droppedRecords;
@@ -84,14 +95,17 @@ public final class JournalRecovery
      * @param mode          what to do with corruption below the durable position.
      * @param allowedNames  names in the directory besides the journal's own files that are not foreign.
      * @param indexInterval for index files that must be recreated.
+     * @param fullScan      check every frame after the durable position even on the last writer's own boot.
      */
     public JournalRecovery(
         final JournalDirectory directory,
         final MetadataFile metadata,
         final RecoveryMode mode,
         final Set<String> allowedNames,
-        final int indexInterval)
+        final int indexInterval,
+        final boolean fullScan)
     {
+        this.fullScan = fullScan;
         this.directory = directory;
         this.metadata = metadata;
         this.mode = mode;
@@ -141,7 +155,7 @@ public final class JournalRecovery
      * @param preparedNextBase base of the segment after the tail, allocated and zeroed ahead of the last writer and
      *                         kept for the next one to take over, or -1 when there is none.
      */
-    public record Outcome(RecoveryReport report, RecoveredTail tail, long preparedNextBase)
+    public record Outcome(RecoveryReport report, RecoveredTail tail, long preparedNextBase, long durablePosition)
     {
     }
 
@@ -167,11 +181,14 @@ public final class JournalRecovery
             {
                 directory.fsync();
             }
-            metadata.storeDurablePosition(tail.position(), null);
+            // Reading only the last segment's tail leaves the segments before it as the writer left them: written
+            // but perhaps never forced, so the durable position stays where the last force put it until a sync.
+            final long durableAfter = firstUnforcedSegment >= 0 ? durable : tail.position();
+            metadata.storeDurablePosition(durableAfter, null);
             final RecoveryReport report = new RecoveryReport(durableBefore, tail.position(), tail.nextSequence(),
                 droppedRecords, droppedBytes, truncatedFile, truncatedOffset, reason, corruptionRepaired,
                 List.copyOf(deleted), scannedBytes, System.nanoTime() - start);
-            return new Outcome(report, tail, preparedNextBase);
+            return new Outcome(report, tail, preparedNextBase, durableAfter);
         }
         finally
         {
@@ -245,6 +262,13 @@ public final class JournalRecovery
         }
         trimAtGap();
         int segment = startSegment();
+        final int tailSegment = fullScan || !sameBoot ? -1 : lastStartedSegment(segment);
+        if (tailSegment >= 0)
+        {
+            tailOnly = true;
+            firstUnforcedSegment = tailSegment > segment ? segment : -1;
+            segment = tailSegment;
+        }
         while (true)
         {
             final Scan scan = openScan(bases[segment]);
@@ -313,6 +337,57 @@ public final class JournalRecovery
         }
     }
 
+    /**
+     * On the last writer's own boot the page cache survived the process: every frame whose length is set was written
+     * whole before its length (stored last), so a partly written frame can only follow the last committed one, in
+     * the last segment that was started. Find that segment, checking that the segments from the durable position's
+     * on have valid headers, ascending base sequences and index files, so that anything unusual gets the full scan.
+     *
+     * @param from the segment holding the durable position.
+     * @return the last started segment, or -1 for a full scan from the durable position.
+     */
+    private int lastStartedSegment(final int from)
+    {
+        int last = -1;
+        long previousBaseSequence = -1;
+        for (int i = from; i < bases.length; i++)
+        {
+            final Path path = segmentPath(bases[i]);
+            final UnsafeBuffer header;
+            final long size;
+            try
+            {
+                size = Files.size(path);
+                header = SegmentHeaderReader.read(path);
+            }
+            catch (final IOException ex)
+            {
+                return -1;
+            }
+            if (header == null || header.getLong(SegmentDescriptor.MAGIC_OFFSET) == 0)
+            {
+                // the segment being prepared ahead of the writer, or prepared: never started, and only the last
+                // file may be one; the scan decides whether to keep it
+                return i == bases.length - 1 ? last : -1;
+            }
+            if (size != segmentLength)
+            {
+                return -1;
+            }
+            final long baseSequence = SegmentDescriptor.baseSequence(header);
+            if (SegmentDescriptor.validateHeader(header, segmentLength, bases[i], journalId) != null ||
+                (SegmentDescriptor.flags(header) & SegmentDescriptor.FLAG_COMPACTED) != 0 ||
+                baseSequence < previousBaseSequence ||
+                !Files.exists(directory.resolve(JournalDirectoryLayout.indexFileName(bases[i]))))
+            {
+                return -1;
+            }
+            previousBaseSequence = baseSequence;
+            last = i;
+        }
+        return last;
+    }
+
     private int startSegment()
     {
         final int last = bases.length - 1;
@@ -339,7 +414,7 @@ public final class JournalRecovery
     {
         int segment = firstSegment;
         Scan scan = first;
-        final int limit = (int)Math.min(Math.max(durable - scan.base, FIRST_FRAME), scan.limit);
+        final int limit = tailOnly ? scan.limit : (int)Math.min(Math.max(durable - scan.base, FIRST_FRAME), scan.limit);
         int offset = scan.startAtIndex(limit);
         long expectedSequence = scan.startSequence;
         long lastTimestamp = scan.startTimestamp;

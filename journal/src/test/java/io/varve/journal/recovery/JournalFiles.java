@@ -2,6 +2,7 @@ package io.varve.journal.recovery;
 
 import io.varve.journal.format.FrameWalker;
 import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.storage.HostBoot;
 import io.varve.journal.storage.MetadataFile;
 
 import java.io.IOException;
@@ -71,12 +72,17 @@ final class JournalFiles
         writeBytes(segmentOf(dir, position, segmentLength), offset, new byte[(int)(segmentLength - offset)]);
     }
 
-    /** Pretend only what lies below a position was ever synced. */
+    /**
+     * Pretend only what lies below a position was ever synced and the host lost power since: unsynced frames are
+     * damaged only by a power loss, which reboots the host, so the writer's boot is forgotten and recovery reads
+     * everything after the durable position as it does after a reboot.
+     */
     static void rewindDurablePosition(final Path dir, final long position)
     {
         try (MetadataFile metadata = MetadataFile.open(dir, false))
         {
             metadata.storeDurablePosition(position, null);
+            metadata.writerBoot(new byte[HostBoot.ID_LENGTH], metadata.writerMaxFrameLength());
         }
     }
 

@@ -10,6 +10,8 @@ import io.varve.journal.format.IndexDescriptor;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.MetadataDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.read.Tailer;
+import io.varve.journal.storage.MetadataFile;
 import io.varve.journal.write.Appender;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -177,6 +179,55 @@ class JournalRecoveryTest
             final VerifyReport report = new JournalVerifier(copy, Set.of()).verify();
             assertTrue(report.findings().isEmpty(), "cut at " + cut + ": " + report.findings());
             assertEquals(expected + 1, report.records());
+        }
+    }
+
+    @Test
+    void shouldLeaveDamageInAnUnforcedSegmentToTailersAndVerifyOnTheWritersBoot() throws Exception
+    {
+        write(2000);
+        final List<Long> positions = recordPositions(dir, SEGMENT_LENGTH);
+        final int damaged = indexOfFirstIn(positions, SEGMENT_LENGTH) + 5;
+        // unforced on this boot, then damaged behind the journal's back: no crash can do this, a stray writer can
+        try (MetadataFile metadata = MetadataFile.open(dir, false))
+        {
+            metadata.storeDurablePosition(positions.get(10), null);
+            assertTrue(metadata.writerRanOnThisBoot());
+        }
+        flipByte(dir, positions.get(damaged) + FrameDescriptor.HEADER_LENGTH + 3, SEGMENT_LENGTH);
+        final Path fullScan = dir.resolveSibling(dir.getFileName() + "-full-scan");
+        JournalFiles.copyDirectory(dir, fullScan);
+
+        try (Journal journal = open(RecoveryMode.STRICT))
+        {
+            final RecoveryReport report = journal.recoveryReport();
+            assertEquals(2000, report.nextSequence(), "only the last segment's tail was read: " + report);
+            assertFalse(report.droppedAnything(), report.toString());
+            assertEquals(positions.get(10), journal.durablePosition(), "nothing unforced is declared durable");
+            try (Tailer tailer = journal.tailer())
+            {
+                final long[] next = {0};
+                final JournalCorruptionException ex = assertThrows(JournalCorruptionException.class, () ->
+                {
+                    while (tailer.poll((b, o, l, sequence, t, ty) -> assertEquals(next[0]++, sequence), 100) > 0)
+                    {
+                        assertTrue(next[0] <= damaged, "no record past the damage is delivered");
+                    }
+                });
+                assertEquals(segmentOf(dir, positions.get(damaged), SEGMENT_LENGTH), ex.file());
+                assertEquals(positions.get(damaged) & (SEGMENT_LENGTH - 1), ex.offset());
+                assertEquals(damaged, next[0], "every record before the damage was delivered");
+            }
+        }
+        final VerifyReport verified = new JournalVerifier(dir, Set.of()).verify();
+        assertTrue(verified.hasErrors(), verified.findings().toString());
+        assertEquals(positions.get(damaged) & (SEGMENT_LENGTH - 1), verified.findings().get(0).offset());
+
+        try (Journal journal = Journal.open(new JournalContext().directory(fullScan).fullRecoveryScan(true)))
+        {
+            final RecoveryReport report = journal.recoveryReport();
+            assertEquals(damaged, report.nextSequence(), "a full scan truncates at the damage: " + report);
+            assertTrue(report.reason().contains("CRC32C mismatch"), report.reason());
         }
     }
 
