@@ -6,6 +6,7 @@ import io.varve.bench.EmbeddedArchive;
 import io.varve.bench.MemoryState;
 import io.varve.bench.RunDirectory;
 import io.varve.bench.SuitePlan;
+import io.varve.journal.JournalConfiguration;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,13 +63,14 @@ public final class RecoverySuite
         final List<RecoveryCase> cases = new ArrayList<>();
         for (final int size : plan.recoverySizes())
         {
-            cases.add(new RecoveryCase(BenchSystem.VARVE, size, false, "none"));
-            cases.add(new RecoveryCase(BenchSystem.CHRONICLE, size, false, "none"));
-            cases.add(new RecoveryCase(BenchSystem.AERON, size, false, "none"));
-            cases.add(new RecoveryCase(BenchSystem.VARVE, size, true, "none"));
-            cases.add(new RecoveryCase(BenchSystem.CHRONICLE, size, true, "none"));
-            cases.add(new RecoveryCase(BenchSystem.AERON, size, true, "none"));
-            cases.add(new RecoveryCase(BenchSystem.VARVE, size, true, "periodic:10"));
+            cases.add(new RecoveryCase(BenchSystem.VARVE, size, false, "none", false));
+            cases.add(new RecoveryCase(BenchSystem.CHRONICLE, size, false, "none", false));
+            cases.add(new RecoveryCase(BenchSystem.AERON, size, false, "none", false));
+            cases.add(new RecoveryCase(BenchSystem.VARVE, size, true, "none", false));
+            cases.add(new RecoveryCase(BenchSystem.CHRONICLE, size, true, "none", false));
+            cases.add(new RecoveryCase(BenchSystem.AERON, size, true, "none", false));
+            cases.add(new RecoveryCase(BenchSystem.VARVE, size, true, "none", true));
+            cases.add(new RecoveryCase(BenchSystem.VARVE, size, true, "periodic:10", true));
         }
         return cases;
     }
@@ -158,7 +160,9 @@ public final class RecoverySuite
 
     private String step(final RecoveryCase recoveryCase, final String step, final Path journal, final Path log)
     {
-        try (ChildJvm child = ChildJvm.start(ChildJvm.command(recoveryCase.system(), List.of(), RecoveryMain.class,
+        final List<String> properties = recoveryCase.fullScan() ?
+            List.of("-D" + JournalConfiguration.FULL_RECOVERY_SCAN_PROP_NAME + "=true") : List.of();
+        try (ChildJvm child = ChildJvm.start(ChildJvm.command(recoveryCase.system(), properties, RecoveryMain.class,
             List.of("--step=" + step, "--system=" + recoveryCase.system(), "--dir=" + journal,
             "--size=" + recoveryCase.size())), log))
         {
@@ -186,12 +190,14 @@ public final class RecoverySuite
     /**
      * One recovery case.
      *
-     * @param system measured.
-     * @param size   of each record.
-     * @param killed true when the writer is killed with SIGKILL, false for a clean close.
-     * @param fsync  Varve's fsync policy while writing.
+     * @param system   measured.
+     * @param size     of each record.
+     * @param killed   true when the writer is killed with SIGKILL, false for a clean close.
+     * @param fsync    Varve's fsync policy while writing.
+     * @param fullScan Varve opens with a full recovery scan from the durable position, as after a reboot (a power
+     *                 loss), instead of reading only the last segment's tail as it may on the writer's own boot.
      */
-    public record RecoveryCase(BenchSystem system, int size, boolean killed, String fsync)
+    public record RecoveryCase(BenchSystem system, int size, boolean killed, String fsync, boolean fullScan)
     {
         /**
          * Short name, for files.
@@ -201,7 +207,8 @@ public final class RecoverySuite
         public String id()
         {
             return system.name().toLowerCase(java.util.Locale.ROOT) + "-" + size + "-" +
-                (killed ? "kill" : "clean") + ("none".equals(fsync) ? "" : "-" + fsync.replace(':', '-'));
+                (killed ? "kill" : "clean") + ("none".equals(fsync) ? "" : "-" + fsync.replace(':', '-')) +
+                (fullScan ? "-full-scan" : "");
         }
 
         /**
@@ -212,7 +219,8 @@ public final class RecoverySuite
         public String title()
         {
             return system.displayName() + ", " + size + " B, " + (killed ? "SIGKILL" : "clean close") +
-                (system == BenchSystem.VARVE ? ", fsync " + fsync : "");
+                (system == BenchSystem.VARVE ? ", fsync " + fsync : "") +
+                (fullScan ? ", full scan (as after a reboot)" : "");
         }
     }
 

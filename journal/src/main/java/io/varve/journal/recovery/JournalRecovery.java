@@ -45,8 +45,8 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  * On the last writer's own boot (its boot id is in the metadata file) the page cache survived the process, and a
  * frame's length is stored last: every frame with a length is whole, and only the last started segment's tail can
  * hold a partly written one. Recovery then reads from that segment's last valid index entry instead of from the
- * durable position, so opening after a process crash costs the same whatever was left unsynced; the segments it
- * did not read keep the durable position where the last force put it, and the next sync forces them. Damage done
+ * durable position, so opening after a process crash costs the same whatever was left unsynced; the durable
+ * position stays where the last force put it, and the next sync forces everything after it. Damage done
  * to them behind the journal's back is found by a tailer's CRC32C check and by the verifier, not here;
  * {@code JournalContext.fullRecoveryScan(true)} reads everything after the durable position on every open.
  * <p>
@@ -78,7 +78,6 @@ public final class JournalRecovery
     private final boolean sameBoot;
     private final boolean fullScan;
     private boolean tailOnly;
-    private int firstUnforcedSegment = -1;
     private long scannedBytes;
     private long preparedNextBase = -1;
     private long droppedRecords;
@@ -173,17 +172,23 @@ public final class JournalRecovery
         {
             final long durableBefore = readDurablePosition();
             final RecoveredTail tail = findEnd();
-            for (final Scan scan : touched)
+            // Reading only the tail on the writer's own boot leaves the durable position where the last force put
+            // it (the segments before were written, perhaps never forced, and not read): nothing needs forcing for
+            // it, and the next sync forces everything from there, what recovery changed included. A repair below the
+            // durable position moves it down to what was kept, which must then be on storage.
+            final boolean forceKept = !tailOnly || corruptionRepaired;
+            if (forceKept)
             {
-                scan.force();
+                for (final Scan scan : touched)
+                {
+                    scan.force();
+                }
             }
             if (deletedAny)
             {
                 directory.fsync();
             }
-            // Reading only the last segment's tail leaves the segments before it as the writer left them: written
-            // but perhaps never forced, so the durable position stays where the last force put it until a sync.
-            final long durableAfter = firstUnforcedSegment >= 0 ? durable : tail.position();
+            final long durableAfter = forceKept ? tail.position() : Math.min(durable, tail.position());
             metadata.storeDurablePosition(durableAfter, null);
             final RecoveryReport report = new RecoveryReport(durableBefore, tail.position(), tail.nextSequence(),
                 droppedRecords, droppedBytes, truncatedFile, truncatedOffset, reason, corruptionRepaired,
@@ -266,7 +271,6 @@ public final class JournalRecovery
         if (tailSegment >= 0)
         {
             tailOnly = true;
-            firstUnforcedSegment = tailSegment > segment ? segment : -1;
             segment = tailSegment;
         }
         while (true)
