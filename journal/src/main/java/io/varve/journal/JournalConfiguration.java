@@ -44,8 +44,8 @@ public final class JournalConfiguration
      * the host, where only the tail of the last segment can be torn.
      */
     public static final String FULL_RECOVERY_SCAN_PROP_NAME = "varve.recovery.full.scan";
-    /** Default: on the writer's own boot, read only the last segment's tail. */
-    public static final boolean FULL_RECOVERY_SCAN_DEFAULT = false;
+    /** Default: check every frame after the durable position on every open. */
+    public static final boolean FULL_RECOVERY_SCAN_DEFAULT = true;
 
     /** Bytes of segment between sparse index entries. */
     public static final String INDEX_INTERVAL_PROP_NAME = "varve.index.interval";

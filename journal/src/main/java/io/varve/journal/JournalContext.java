@@ -334,13 +334,15 @@ public final class JournalContext
 
     /**
      * Whether opening reads and checks every frame after the durable position even when the last writer ran on
-     * this boot of the host. By default it does so only after a reboot (a power loss or an OS crash, when any page
-     * that was not forced may be old or garbage); on the writer's own boot the page cache survived the process, a
-     * frame's length is stored last, and only the last segment's tail can hold a partly written frame, so opening
-     * reads from the last segment's last index entry instead of from the durable position. Tailers still check each
-     * frame's CRC32C and {@code varve verify} checks everything.
+     * this boot of the host. By default it does, on every open: its cost is the unsynced tail. With {@code false},
+     * it does so only after a reboot (a power loss or an OS crash, when any page that was not forced may be old or
+     * garbage); on the writer's own boot the page cache survived the process, a frame's length is stored last, and
+     * only the last started segment's tail can hold a partly written frame, so opening reads from that segment's
+     * last index entry instead of from the durable position, forces nothing and keeps the durable position: a
+     * restart after a process crash then costs the same whatever was left unsynced. What that skips is damage done
+     * to the files behind the journal's back, which tailers (CRC32C per frame) and {@code varve verify} still find.
      *
-     * @param fullRecoveryScan true to check every frame after the durable position on every open.
+     * @param fullRecoveryScan false to read only the last segment's tail on the last writer's own boot.
      * @return this.
      */
     public JournalContext fullRecoveryScan(final boolean fullRecoveryScan)
@@ -350,7 +352,7 @@ public final class JournalContext
     }
 
     /**
-     * Whether opening checks every frame after the durable position on the writer's own boot too.
+     * Whether opening checks every frame after the durable position on the writer's own boot too (the default).
      *
      * @return true when it does.
      */

@@ -63,13 +63,13 @@ public final class RecoverySuite
         final List<RecoveryCase> cases = new ArrayList<>();
         for (final int size : plan.recoverySizes())
         {
-            cases.add(new RecoveryCase(BenchSystem.VARVE, size, false, "none", false));
-            cases.add(new RecoveryCase(BenchSystem.CHRONICLE, size, false, "none", false));
-            cases.add(new RecoveryCase(BenchSystem.AERON, size, false, "none", false));
-            cases.add(new RecoveryCase(BenchSystem.VARVE, size, true, "none", false));
-            cases.add(new RecoveryCase(BenchSystem.CHRONICLE, size, true, "none", false));
-            cases.add(new RecoveryCase(BenchSystem.AERON, size, true, "none", false));
+            cases.add(new RecoveryCase(BenchSystem.VARVE, size, false, "none", true));
+            cases.add(new RecoveryCase(BenchSystem.CHRONICLE, size, false, "none", true));
+            cases.add(new RecoveryCase(BenchSystem.AERON, size, false, "none", true));
             cases.add(new RecoveryCase(BenchSystem.VARVE, size, true, "none", true));
+            cases.add(new RecoveryCase(BenchSystem.CHRONICLE, size, true, "none", true));
+            cases.add(new RecoveryCase(BenchSystem.AERON, size, true, "none", true));
+            cases.add(new RecoveryCase(BenchSystem.VARVE, size, true, "none", false));
             cases.add(new RecoveryCase(BenchSystem.VARVE, size, true, "periodic:10", true));
         }
         return cases;
@@ -160,8 +160,9 @@ public final class RecoverySuite
 
     private String step(final RecoveryCase recoveryCase, final String step, final Path journal, final Path log)
     {
-        final List<String> properties = recoveryCase.fullScan() ?
-            List.of("-D" + JournalConfiguration.FULL_RECOVERY_SCAN_PROP_NAME + "=true") : List.of();
+        final List<String> properties = recoveryCase.system() == BenchSystem.VARVE ?
+            List.of("-D" + JournalConfiguration.FULL_RECOVERY_SCAN_PROP_NAME + "=" + recoveryCase.fullScan()) :
+            List.of();
         try (ChildJvm child = ChildJvm.start(ChildJvm.command(recoveryCase.system(), properties, RecoveryMain.class,
             List.of("--step=" + step, "--system=" + recoveryCase.system(), "--dir=" + journal,
             "--size=" + recoveryCase.size())), log))
@@ -194,8 +195,9 @@ public final class RecoverySuite
      * @param size     of each record.
      * @param killed   true when the writer is killed with SIGKILL, false for a clean close.
      * @param fsync    Varve's fsync policy while writing.
-     * @param fullScan Varve opens with a full recovery scan from the durable position, as after a reboot (a power
-     *                 loss), instead of reading only the last segment's tail as it may on the writer's own boot.
+     * @param fullScan Varve opens with a full recovery scan from the durable position (the default, and what a
+     *                 reboot always gets), or reads only the last segment's tail on the writer's own boot
+     *                 ({@code fullRecoveryScan(false)}).
      */
     public record RecoveryCase(BenchSystem system, int size, boolean killed, String fsync, boolean fullScan)
     {
@@ -208,7 +210,7 @@ public final class RecoverySuite
         {
             return system.name().toLowerCase(java.util.Locale.ROOT) + "-" + size + "-" +
                 (killed ? "kill" : "clean") + ("none".equals(fsync) ? "" : "-" + fsync.replace(':', '-')) +
-                (fullScan ? "-full-scan" : "");
+                (fullScan ? "" : "-tail-only");
         }
 
         /**
@@ -220,7 +222,7 @@ public final class RecoverySuite
         {
             return system.displayName() + ", " + size + " B, " + (killed ? "SIGKILL" : "clean close") +
                 (system == BenchSystem.VARVE ? ", fsync " + fsync : "") +
-                (fullScan ? ", full scan (as after a reboot)" : "");
+                (fullScan ? "" : ", tail only (fullRecoveryScan(false), writer's own boot)");
         }
     }
 

@@ -42,13 +42,13 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  * Recovery then forces what it kept and records the end as the new durable position, so a recovered journal has
  * no unsynced tail. It rebuilds the index entries of the segments it scans.
  * <p>
- * On the last writer's own boot (its boot id is in the metadata file) the page cache survived the process, and a
- * frame's length is stored last: every frame with a length is whole, and only the last started segment's tail can
- * hold a partly written one. Recovery then reads from that segment's last valid index entry instead of from the
- * durable position, so opening after a process crash costs the same whatever was left unsynced; the durable
- * position stays where the last force put it, and the next sync forces everything after it. Damage done
- * to them behind the journal's back is found by a tailer's CRC32C check and by the verifier, not here;
- * {@code JournalContext.fullRecoveryScan(true)} reads everything after the durable position on every open.
+ * Asked to ({@code JournalContext.fullRecoveryScan(false)}), on the last writer's own boot (its boot id is in the
+ * metadata file) recovery reads from the last started segment's last valid index entry instead of from the
+ * durable position: the page cache survived the process and a frame's length is stored last, so every frame with
+ * a length is whole and only that segment's tail can hold a partly written one. Opening after a process crash then
+ * costs the same whatever was left unsynced; it forces nothing, and the durable position stays where the last
+ * force put it, for the next sync to force everything after it. Damage done to the segments it did not read,
+ * behind the journal's back, is found by a tailer's CRC32C check and by the verifier, not here.
  * <p>
  * Threading: NOT threadsafe; runs once, on the opening thread, while the writer lock is held.
  */

@@ -67,9 +67,10 @@ class CrashTortureTest
                     directory = root.resolve("journal-" + cycle);
                     pattern = new RecordPattern(random.nextLong());
                 }
-                final String where = "seed=" + seed + " cycle=" + cycle;
+                final boolean fullScan = random.nextBoolean();
+                final String where = "seed=" + seed + " cycle=" + cycle + " fullRecoveryScan=" + fullScan;
                 final Acknowledged acknowledged = killWriter(directory, pattern, random, where, stats);
-                checkAfterKill(directory, pattern, acknowledged, where, stats);
+                checkAfterKill(directory, pattern, acknowledged, where, stats, fullScan);
             }
         }
         finally
@@ -154,7 +155,7 @@ class CrashTortureTest
 
     private static void checkAfterKill(
         final Path directory, final RecordPattern pattern, final Acknowledged acknowledged, final String where,
-        final CycleStats stats)
+        final CycleStats stats, final boolean fullScan)
     {
         if (!Files.exists(directory.resolve(JournalDirectoryLayout.METADATA_FILE)))
         {
@@ -167,7 +168,8 @@ class CrashTortureTest
         final VerifyReport.Finding torn = firstFrameWarning(before);
 
         final long nextSequence;
-        try (Journal journal = Journal.open(new JournalContext().directory(directory)))
+        // both ways of recovering on the writer's own boot: the full walk from the durable position, and the tail only
+        try (Journal journal = Journal.open(new JournalContext().directory(directory).fullRecoveryScan(fullScan)))
         {
             final RecoveryReport report = journal.recoveryReport();
             assertTrue(report.nextSequence() >= acknowledged.nextSequence(),

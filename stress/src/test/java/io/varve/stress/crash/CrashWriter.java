@@ -45,7 +45,7 @@ public final class CrashWriter
         final long bytesPerMilli = 2_000 + random.nextInt(30_000);
         final UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(RecordPattern.MAX_LENGTH));
         try (Journal journal = Journal.open(new JournalContext().directory(directory).segmentLength(segmentLength)
-            .fsyncPolicy(policy)))
+            .fsyncPolicy(policy).fullRecoveryScan(random.nextBoolean())))
         {
             final Appender appender = journal.appender();
             final RecoveryReport report = journal.recoveryReport();
