@@ -147,7 +147,7 @@ final class DumpCommand implements Callable<Integer>
                 out.printf("segment %s: allocated ahead of the writer, not started%n", path.getFileName());
                 return;
             }
-            final boolean compacted = (SegmentDescriptor.flags(buffer) & SegmentDescriptor.FLAG_COMPACTED) != 0;
+            final boolean compacted = SegmentDescriptor.isCompacted(buffer);
             final String headerProblem = size < segmentLength && !compacted ? "file shorter than the segment length" :
                 SegmentDescriptor.validateHeader(buffer, segmentLength, base, SegmentDescriptor.journalId(buffer));
             out.printf("segment %s: basePosition=%d baseSequence=%d created=%s flags=%d header %s%n",

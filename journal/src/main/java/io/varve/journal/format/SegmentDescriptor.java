@@ -221,6 +221,17 @@ public final class SegmentDescriptor
     }
 
     /**
+     * Whether compaction rewrote the segment: its file may be shorter and its sequences may have gaps.
+     *
+     * @param buffer holding the header at offset 0.
+     * @return true when {@link #FLAG_COMPACTED} is set.
+     */
+    public static boolean isCompacted(final DirectBuffer buffer)
+    {
+        return (flags(buffer) & FLAG_COMPACTED) != 0;
+    }
+
+    /**
      * Checks a started segment's header against what the journal expects.
      *
      * @param buffer        holding the header at offset 0.

@@ -65,7 +65,7 @@ final class MappedSegment implements AutoCloseable
         try
         {
             final long size = Files.size(path);
-            final boolean compacted = (SegmentDescriptor.flags(header) & SegmentDescriptor.FLAG_COMPACTED) != 0;
+            final boolean compacted = SegmentDescriptor.isCompacted(header);
             if (size < segmentLength && !compacted)
             {
                 throw new JournalCorruptionException(path, -1, "segment file truncated: length=" + size +
@@ -125,7 +125,7 @@ final class MappedSegment implements AutoCloseable
      */
     boolean isCompacted()
     {
-        return (SegmentDescriptor.flags(buffer) & SegmentDescriptor.FLAG_COMPACTED) != 0;
+        return SegmentDescriptor.isCompacted(buffer);
     }
 
     long baseSequence()

@@ -380,7 +380,7 @@ public final class JournalRecovery
             }
             final long baseSequence = SegmentDescriptor.baseSequence(header);
             if (SegmentDescriptor.validateHeader(header, segmentLength, bases[i], journalId) != null ||
-                (SegmentDescriptor.flags(header) & SegmentDescriptor.FLAG_COMPACTED) != 0 ||
+                SegmentDescriptor.isCompacted(header) ||
                 baseSequence < previousBaseSequence ||
                 !Files.exists(directory.resolve(JournalDirectoryLayout.indexFileName(bases[i]))))
             {
@@ -503,8 +503,7 @@ public final class JournalRecovery
         final long baseSequence = problem == null ? SegmentDescriptor.baseSequence(scan.segment) : 0;
         if (problem == null && (afterCompacted ? baseSequence < expectedSequence : baseSequence != expectedSequence))
         {
-            problem = "segment base sequence: expected=" + expectedSequence + " found=" +
-                SegmentDescriptor.baseSequence(scan.segment);
+            problem = "segment base sequence: expected=" + expectedSequence + " found=" + baseSequence;
         }
         if (problem == null)
         {
@@ -770,8 +769,7 @@ public final class JournalRecovery
             {
                 final long size = Files.size(path);
                 final UnsafeBuffer header = SegmentHeaderReader.read(path);
-                compacted = header != null && header.getLong(SegmentDescriptor.MAGIC_OFFSET) != 0 &&
-                    (SegmentDescriptor.flags(header) & SegmentDescriptor.FLAG_COMPACTED) != 0;
+                compacted = header != null && SegmentDescriptor.isCompacted(header);
                 if (size < segmentLength && !compacted)
                 {
                     sizeProblem = "segment file truncated: length=" + size + " expected=" + segmentLength;

@@ -212,7 +212,7 @@ public final class JournalVerifier
         }
         final UnsafeBuffer header = SegmentHeaderReader.read(path);
         final boolean compacted = header != null && header.getLong(SegmentDescriptor.MAGIC_OFFSET) != 0 &&
-            (SegmentDescriptor.flags(header) & SegmentDescriptor.FLAG_COMPACTED) != 0;
+            SegmentDescriptor.isCompacted(header);
         if (size < segmentLength && !compacted || size < SegmentDescriptor.HEADER_LENGTH)
         {
             classify(path, base, -1, "segment file truncated: length=" + size + " expected=" + segmentLength);

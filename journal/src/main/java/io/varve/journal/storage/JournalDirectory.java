@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ public final class JournalDirectory
                 }
             }
         }
-        catch (final java.nio.file.FileAlreadyExistsException ex)
+        catch (final FileAlreadyExistsException ex)
         {
             // not ours to delete
             throw new UncheckedIOException("file already exists: file=" + file, ex);

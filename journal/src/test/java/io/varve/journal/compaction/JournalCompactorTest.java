@@ -156,7 +156,7 @@ class JournalCompactorTest
         assertTrue(segmentBytes() < bytesBefore, "compaction freed disk space: " + segmentBytes() + " < " +
             bytesBefore);
         final UnsafeBuffer header = SegmentHeaderReader.read(dir.resolve(JournalDirectoryLayout.segmentFileName(0)));
-        assertTrue((SegmentDescriptor.flags(header) & SegmentDescriptor.FLAG_COMPACTED) != 0);
+        assertTrue(SegmentDescriptor.isCompacted(header));
         final VerifyReport verify = new JournalVerifier(dir, Set.of()).verify();
         assertFalse(verify.hasErrors(), verify.findings().toString());
         try (Journal reopened = Journal.open(new JournalContext().directory(dir)))

@@ -43,8 +43,7 @@ public final class FrameWalker
         for (final Path path : segments(directory))
         {
             final UnsafeBuffer header = SegmentHeaderReader.read(path);
-            final boolean compacted = header != null && header.getLong(SegmentDescriptor.MAGIC_OFFSET) != 0 &&
-                (SegmentDescriptor.flags(header) & SegmentDescriptor.FLAG_COMPACTED) != 0;
+            final boolean compacted = header != null && SegmentDescriptor.isCompacted(header);
             if (path.toFile().length() < segmentLength && !compacted)
             {
                 continue; // allocation cut short by a crash: never started, recovery deletes it
