@@ -73,13 +73,23 @@ final class DumpCommand implements Callable<Integer>
         {
             fromSequence = Long.MIN_VALUE;
         }
-        else if (from.startsWith("seq:"))
+        else if (from.startsWith("seq:") && isSequence(from.substring(4)))
         {
             fromSequence = Long.parseLong(from.substring(4));
         }
         else
         {
             parent.err.println("varve dump: --from must be start or seq:N: from=" + from);
+            return VarveCommand.USAGE_OR_IO;
+        }
+        if (count != null && count < 0)
+        {
+            parent.err.println("varve dump: --count must be 0 or more: count=" + count);
+            return VarveCommand.USAGE_OR_IO;
+        }
+        if (segment != null && !Files.exists(directory.resolve(segment.getFileName())))
+        {
+            parent.err.println("varve dump: no such segment in " + directory + ": " + segment.getFileName());
             return VarveCommand.USAGE_OR_IO;
         }
         final PrintStream out = parent.out;
@@ -101,6 +111,11 @@ final class DumpCommand implements Callable<Integer>
         return bad ? VarveCommand.PROBLEM : VarveCommand.OK;
     }
 
+    private static boolean isSequence(final String text)
+    {
+        return !text.isEmpty() && text.length() <= 18 && text.chars().allMatch(Character::isDigit);
+    }
+
     private int dumpMetadata(final PrintStream out) throws IOException
     {
         final Path path = directory.resolve(JournalDirectoryLayout.METADATA_FILE);
@@ -120,7 +135,13 @@ final class DumpCommand implements Callable<Integer>
                     MetadataDescriptor.isSlotValid(buffer, slot) ? "valid" : "invalid");
             }
             out.printf("  writer pid=%d%n", buffer.getLong(MetadataDescriptor.WRITER_PID_OFFSET, LITTLE_ENDIAN));
-            return problem == null ? MetadataDescriptor.segmentLength(buffer) : 0;
+            if (problem != null)
+            {
+                // without the identity the segments cannot be read: the journal is damaged
+                bad = true;
+                return 0;
+            }
+            return MetadataDescriptor.segmentLength(buffer);
         }
     }
 

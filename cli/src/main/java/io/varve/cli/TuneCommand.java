@@ -18,14 +18,15 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "tune", mixinStandardHelpOptions = true, description = "Host tuning tools.",
     subcommands = TuneCommand.Check.class)
-final class TuneCommand implements Runnable
+final class TuneCommand implements Callable<Integer>
 {
     @ParentCommand
     VarveCommand parent;
 
-    public void run()
+    public Integer call()
     {
         parent.err.println("varve tune: name a subcommand: check");
+        return VarveCommand.USAGE_OR_IO;
     }
 
     /**

@@ -66,6 +66,23 @@ class ToolsCommandTest
         assertTrue(bad.out().contains("BAD: CRC32C mismatch"), bad.out());
         assertEquals(2, CliRun.run("dump", dir.resolve("none").toString()).exitCode());
         assertEquals(2, CliRun.run("dump", journal.toString(), "--from", "yesterday").exitCode());
+        final CliRun badSequence = CliRun.run("dump", journal.toString(), "--from", "seq:abc");
+        assertEquals(2, badSequence.exitCode(), badSequence.toString());
+        assertTrue(badSequence.err().contains("--from must be start or seq:N"), badSequence.err());
+        assertEquals(2, CliRun.run("dump", journal.toString(), "--count", "-1").exitCode());
+        final CliRun noSegment = CliRun.run("dump", journal.toString(), "--segment", "00000000000099999999.seg");
+        assertEquals(2, noSegment.exitCode(), noSegment.toString());
+        assertTrue(noSegment.err().contains("no such segment"), noSegment.err());
+        assertEquals(2, CliRun.run("tune").exitCode(), "a command group without its subcommand is a usage error");
+
+        try (RandomAccessFile metadata = new RandomAccessFile(journal.resolve("journal.meta").toFile(), "rw"))
+        {
+            metadata.seek(0);
+            metadata.write(0x00);
+        }
+        final CliRun damaged = CliRun.run("dump", journal.toString());
+        assertEquals(1, damaged.exitCode(), "a metadata file whose identity is damaged is a problem: " + damaged);
+        assertTrue(damaged.out().contains("cannot read frames"), damaged.out());
     }
 
     @Test

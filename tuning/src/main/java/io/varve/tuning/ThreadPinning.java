@@ -1,5 +1,10 @@
 package io.varve.tuning;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
@@ -47,11 +52,13 @@ public final class ThreadPinning
      */
     public static boolean pinCurrentThread(final int cpu, final Consumer<String> warnings)
     {
-        final int cpus = Runtime.getRuntime().availableProcessors();
-        if (cpu < 0 || cpu >= cpus)
+        // Online, not availableProcessors(): cores isolated with isolcpus are outside the JVM's affinity mask, and
+        // they are the ones a journaling thread should be pinned to.
+        final String online = onlineCpus();
+        if (cpu < 0 || !isOnline(online, cpu))
         {
             warnings.accept("thread " + Thread.currentThread().getName() + " not pinned: cpu=" + cpu +
-                " is not one of the " + cpus + " CPUs this JVM may use");
+                " is not one of the online CPUs (" + online + ")");
             return false;
         }
         if (!isAvailable())
@@ -72,6 +79,41 @@ public final class ThreadPinning
         }
     }
 
+    private static String onlineCpus()
+    {
+        try (InputStream in = Files.newInputStream(Path.of("/sys/devices/system/cpu/online")))
+        {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return "0-" + (Runtime.getRuntime().availableProcessors() - 1);
+        }
+    }
+
+    private static boolean isOnline(final String ranges, final int cpu)
+    {
+        try
+        {
+            for (final String range : ranges.split(","))
+            {
+                final String[] ends = range.trim().split("-");
+                final int low = Integer.parseInt(ends[0]);
+                final int high = ends.length == 1 ? low : Integer.parseInt(ends[1]);
+                if (cpu >= low && cpu <= high)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        catch (final NumberFormatException ex)
+        {
+            // a format this code does not know: let the pinning itself say whether the CPU exists
+            return true;
+        }
+    }
+
     /**
      * A thread factory whose threads pin themselves to a CPU when they start, e.g. for the journaling thread.
      *
@@ -85,7 +127,7 @@ public final class ThreadPinning
         {
             pinCurrentThread(cpu, warnings);
             runnable.run();
-        });
+        }, "varve-pinned-cpu" + cpu);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.varve.tuning;
 
+import io.varve.journal.JournalConfiguration;
 import io.varve.journal.JournalContext;
+import io.varve.ringbuffer.RingConfiguration;
 import io.varve.ringbuffer.RingContext;
 import io.varve.ringbuffer.WaitPolicy;
 
@@ -38,7 +40,8 @@ public enum TuningProfile
             "(mapped journal files use the page cache and do not get huge pages)",
         "keep vm.swappiness low (1) and bound dirty page writeback: vm.dirty_background_bytes=268435456")),
     /** The defaults: sleeping waits, moderate batches. */
-    BALANCED(WaitPolicy.SLEEPING, 65536, 1024 * 1024, 2000, 64 * 1024 * 1024, List.of(
+    BALANCED(WaitPolicy.SLEEPING, RingConfiguration.RING_SIZE_DEFAULT, RingConfiguration.MAX_BATCH_BYTES_DEFAULT,
+        RingConfiguration.MAX_BATCH_WAIT_MICROS_DEFAULT, JournalConfiguration.SEGMENT_LENGTH_DEFAULT, List.of(
         "nothing required; see 'varve tune check' for the host")),
     /** Large rings, batches and segments: most records per second and per fsync, at some latency. */
     THROUGHPUT(WaitPolicy.SLEEPING, 262144, 8 * 1024 * 1024, 10_000, 256 * 1024 * 1024, List.of(
