@@ -89,7 +89,20 @@ public final class MemoryState
      */
     public static void prepare(final Path directory, final long bytes, final boolean measured)
     {
-        final Mode mode = mode();
+        prepare(directory, bytes, measured, mode());
+    }
+
+    /**
+     * Bring memory to a given state before a run that will write about {@code bytes}, as the suite's plan says,
+     * for code that runs in the suite's own JVM rather than in a fork given {@value #MODE_PROP_NAME}.
+     *
+     * @param directory where the run writes.
+     * @param bytes     about as much as the run will write.
+     * @param measured  false for warm-up runs, which are always brought warm in COLD mode.
+     * @param mode      warm, cold or off.
+     */
+    public static void prepare(final Path directory, final long bytes, final boolean measured, final Mode mode)
+    {
         if (mode == Mode.OFF)
         {
             return;

@@ -110,7 +110,8 @@ public final class RecoverySuite
         final long start = System.nanoTime();
         try
         {
-            MemoryState.prepare(dataDirectory, plan.recoveryBytes() + plan.recoveryBytes() / 4, true);
+            MemoryState.prepare(dataDirectory, plan.recoveryBytes() + plan.recoveryBytes() / 4, true,
+                MemoryState.Mode.valueOf(plan.memory().toUpperCase(java.util.Locale.ROOT)));
             final String written;
             try (ChildJvm writer = ChildJvm.start(ChildJvm.command(recoveryCase.system(), properties,
                 RecoveryMain.class, List.of("--step=write", "--system=" + recoveryCase.system(), "--dir=" + journal,

@@ -7,7 +7,6 @@ import io.varve.journal.format.FrameDescriptor;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.MetadataDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
-import io.varve.journal.storage.HostBoot;
 import io.varve.journal.write.Appender;
 import io.varve.stress.DirectorySnapshot;
 import io.varve.stress.RecordPattern;
@@ -216,7 +215,9 @@ final class FuzzJournal
             }
             awaitPreparedSegment(directory, appender.position());
             final DirectorySnapshot snapshot = DirectorySnapshot.of(directory);
-            rebootHost(snapshot.files().get(JournalDirectoryLayout.METADATA_FILE), random);
+            // damage to what is on the disk is read back after a reboot: on the writer's own boot a journal opened
+            // with fullRecoveryScan(false) trusts the page cache (JournalRecoveryTest covers damage done there)
+            snapshot.rebootHost(random);
             if (random.nextBoolean())
             {
                 // as a crash before the background thread created the next segment leaves it
@@ -225,24 +226,6 @@ final class FuzzJournal
                 snapshot.files().remove(JournalDirectoryLayout.indexFileName(next));
             }
             return new FuzzJournal(pattern, durability, snapshot);
-        }
-    }
-
-    /**
-     * Damage to a journal's files is what a host reads back from the disk, after a reboot: on the writer's own boot
-     * the page cache holds what the writer wrote, and recovery trusts it (it reads only the last segment's tail; a
-     * tailer's CRC32C check and {@code varve verify} catch damage done behind the journal's back, which
-     * {@code CrashRecoveryTest} and {@code JournalRecoveryTest} cover). The images are built on this boot, so they
-     * get another boot's id.
-     */
-    private static void rebootHost(final byte[] metadata, final SplittableRandom random)
-    {
-        if (metadata != null && metadata.length >= MetadataDescriptor.WRITER_BOOT_ID_OFFSET + HostBoot.ID_LENGTH)
-        {
-            for (int i = 0; i < HostBoot.ID_LENGTH; i++)
-            {
-                metadata[MetadataDescriptor.WRITER_BOOT_ID_OFFSET + i] = (byte)random.nextInt(256);
-            }
         }
     }
 

@@ -1,8 +1,6 @@
 package io.varve.stress.powerloss;
 
 import io.varve.journal.format.JournalDirectoryLayout;
-import io.varve.journal.format.MetadataDescriptor;
-import io.varve.journal.storage.HostBoot;
 import io.varve.stress.DirectorySnapshot;
 
 import java.util.Arrays;
@@ -85,24 +83,11 @@ final class PowerLossImage
         {
             files.putIfAbsent(entry.getKey(), entry.getValue().clone());
         }
-        rebootHost(files.get(JournalDirectoryLayout.METADATA_FILE), random);
-        return new DirectorySnapshot(files);
-    }
-
-    /**
-     * A power loss reboots the host: the boot the writer recorded is no longer the one recovery runs on, so recovery
-     * must not trust the page cache (on the writer's own boot it bounds the tail it clears by the largest frame the
-     * writer started). The images are built on this boot, so they get another boot's id.
-     */
-    private static void rebootHost(final byte[] metadata, final SplittableRandom random)
-    {
-        if (metadata != null && metadata.length >= MetadataDescriptor.WRITER_BOOT_ID_OFFSET + HostBoot.ID_LENGTH)
-        {
-            for (int i = 0; i < HostBoot.ID_LENGTH; i++)
-            {
-                metadata[MetadataDescriptor.WRITER_BOOT_ID_OFFSET + i] = (byte)random.nextInt(256);
-            }
-        }
+        // a power loss reboots the host: recovery must not lean on the page cache (on the writer's own boot it bounds
+        // the tail it clears by the largest frame the writer started)
+        final DirectorySnapshot image = new DirectorySnapshot(files);
+        image.rebootHost(random);
+        return image;
     }
 
     private static byte[] pages(

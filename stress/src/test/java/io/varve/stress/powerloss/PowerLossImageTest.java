@@ -83,6 +83,12 @@ class PowerLossImageTest
             " recoveredAPrefix=" + outcomes[1] + " recoveredOnlySynced=" + outcomes[2] + " pagesKept=" + tally.kept +
             " pagesDropped=" + tally.dropped + " pagesGarbage=" + tally.garbage + " filesMissing=" +
             tally.missingFiles + " filesShort=" + tally.shortFiles);
+        if (images >= 100)
+        {
+            // a run in which no image lost anything, or no page was garbled, would have tested nothing
+            assertTrue(outcomes[1] + outcomes[2] > 0, "some images lost unsynced records");
+            assertTrue(tally.garbage > 0 && tally.dropped > 0, "some pages were garbage, some were dropped");
+        }
     }
 
     /**
