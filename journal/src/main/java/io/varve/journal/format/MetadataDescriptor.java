@@ -273,6 +273,22 @@ public final class MetadataDescriptor
     }
 
     /**
+     * Record a new durable position in the slot that does not hold the newest valid generation, with the next
+     * generation, so that a torn write of this slot leaves the other one valid. The caller forces the header page
+     * and then publishes the durable-position counter.
+     *
+     * @param buffer   over the metadata file.
+     * @param position durable position.
+     */
+    public static void writeNextDurableSlot(final MutableDirectBuffer buffer, final long position)
+    {
+        final int newest = newestValidSlot(buffer);
+        final long generation = newest < 0 ? 1 : slotGeneration(buffer, newest) + 1;
+        final int target = newest == DURABLE_SLOT_A_OFFSET ? DURABLE_SLOT_B_OFFSET : DURABLE_SLOT_A_OFFSET;
+        writeDurableSlot(buffer, target, position, generation);
+    }
+
+    /**
      * Fill a durable slot.
      *
      * @param buffer     over the metadata file.

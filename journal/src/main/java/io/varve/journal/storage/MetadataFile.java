@@ -261,11 +261,7 @@ public final class MetadataFile implements AutoCloseable
      */
     public void storeDurablePosition(final long position, final ForceInterceptor interceptor)
     {
-        final int newest = MetadataDescriptor.newestValidSlot(buffer);
-        final long generation = newest < 0 ? 1 : MetadataDescriptor.slotGeneration(buffer, newest) + 1;
-        final int target = newest == MetadataDescriptor.DURABLE_SLOT_A_OFFSET ?
-            MetadataDescriptor.DURABLE_SLOT_B_OFFSET : MetadataDescriptor.DURABLE_SLOT_A_OFFSET;
-        MetadataDescriptor.writeDurableSlot(buffer, target, position, generation);
+        MetadataDescriptor.writeNextDurableSlot(buffer, position);
         file.force(0, MetadataDescriptor.HEADER_LENGTH, interceptor);
         counter(JournalCounter.DURABLE_POSITION).setRelease(position);
     }

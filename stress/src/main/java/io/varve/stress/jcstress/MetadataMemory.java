@@ -55,16 +55,13 @@ final class MetadataMemory
     }
 
     /**
-     * What {@code MetadataFile.storeDurablePosition} does once the syncer has forced the frames: fill the slot not
-     * holding the newest generation, force the header page (nothing to force in memory), then publish the counter
-     * with a release store.
+     * What {@code MetadataFile.storeDurablePosition} does once the syncer has forced the frames: the journal's own
+     * slot write ({@link MetadataDescriptor#writeNextDurableSlot}), the header page's force (nothing to force in
+     * memory), then the counter's release store.
      */
     void storeDurablePosition(final long position)
     {
-        final int newest = MetadataDescriptor.newestValidSlot(header);
-        final long generation = newest < 0 ? 1 : MetadataDescriptor.slotGeneration(header, newest) + 1;
-        final int target = newest == DURABLE_SLOT_A_OFFSET ? DURABLE_SLOT_B_OFFSET : DURABLE_SLOT_A_OFFSET;
-        MetadataDescriptor.writeDurableSlot(header, target, position, generation);
+        MetadataDescriptor.writeNextDurableSlot(header, position);
         durablePosition.setRelease(position);
     }
 
