@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * Test reader that walks every committed frame of every segment straight from the files, independently of the
- * tailer, validating each with {@link FrameValidator}.
+ * tailer, validating each with {@link FrameReader}.
  */
 public final class FrameWalker
 {
@@ -36,10 +36,10 @@ public final class FrameWalker
      */
     public static long walk(final Path directory, final int segmentLength, final RecordVisitor visitor)
     {
-        final FrameValidator validator = new FrameValidator();
+        final FrameReader frames = new FrameReader(true);
         long records = 0;
         long expectedSequence = -1;
-        long lastTimestamp = 0;
+        long lastTimestamp = Long.MIN_VALUE;
         for (final Path path : segments(directory))
         {
             final UnsafeBuffer header = SegmentHeaderReader.read(path);
@@ -58,33 +58,24 @@ public final class FrameWalker
                 }
                 final long base = SegmentDescriptor.basePosition(buffer);
                 expectedSequence = Math.max(expectedSequence, SegmentDescriptor.baseSequence(buffer));
-                int offset = SegmentDescriptor.HEADER_LENGTH;
-                while (offset <= end - FrameDescriptor.HEADER_LENGTH)
+                frames.wrap(buffer, file.checksumView(), end,
+                    compacted ? FrameReader.COMPACTED_OPEN_END : FrameReader.LIVE)
+                    .position(SegmentDescriptor.HEADER_LENGTH, expectedSequence, lastTimestamp);
+                int result;
+                while ((result = frames.next()) == FrameReader.RECORD)
                 {
-                    final int length = buffer.getIntVolatile(offset);
-                    if (length == 0)
-                    {
-                        break;
-                    }
-                    final String problem = validator.validate(buffer, file.checksumView(), offset, length,
-                        end, expectedSequence, lastTimestamp, true, compacted);
-                    if (problem != null)
-                    {
-                        throw new AssertionError(path + " offset=" + offset + ": " + problem);
-                    }
-                    if (FrameDescriptor.type(buffer, offset) == FrameDescriptor.PADDING_TYPE)
-                    {
-                        break;
-                    }
-                    lastTimestamp = FrameDescriptor.timestamp(buffer, offset);
-                    expectedSequence = FrameDescriptor.sequence(buffer, offset);
-                    visitor.onRecord(buffer, offset + FrameDescriptor.HEADER_LENGTH,
-                        length - FrameDescriptor.HEADER_LENGTH, expectedSequence, lastTimestamp,
-                        FrameDescriptor.type(buffer, offset), base + offset);
+                    final int offset = frames.offset();
+                    visitor.onRecord(buffer, offset + FrameDescriptor.HEADER_LENGTH, frames.payloadLength(),
+                        frames.sequence(), frames.timestamp(), frames.type(), base + offset);
                     records++;
-                    expectedSequence++;
-                    offset += FrameDescriptor.alignedLength(length);
+                    frames.advance();
                 }
+                if (result == FrameReader.DAMAGED)
+                {
+                    throw new AssertionError(path + " offset=" + frames.offset() + ": " + frames.reason());
+                }
+                expectedSequence = frames.nextSequence();
+                lastTimestamp = frames.lastTimestamp();
             }
             catch (final IOException ex)
             {

@@ -2,7 +2,7 @@ package io.varve.stress.jcstress;
 
 import io.varve.journal.format.FrameChecksum;
 import io.varve.journal.format.FrameDescriptor;
-import io.varve.journal.format.FrameValidator;
+import io.varve.journal.format.FrameReader;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.write.FrameWriter;
 import org.agrona.BufferUtil;
@@ -16,7 +16,7 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  * A small segment in off-heap memory, with what the writer's thread and a reader's thread each own. The writer side
  * publishes frames exactly as {@code Appender} does, through {@link FrameWriter}: header, payload, checksum, then the
  * length with a release store. The reader side loads the length with acquire semantics as {@code Tailer} does and
- * checks the frame with {@link FrameValidator}, as recovery and {@code varve verify} do, plus the payload bytes.
+ * checks the frame with {@link FrameReader}, as tailers, recovery and {@code varve verify} do, plus the payload bytes.
  * <p>
  * Threading: {@code append*} and {@link #writeHeader(long, long)} on the writer's thread; {@code length*} and
  * {@code is*} on one reader's thread. Each side has its own checksum view, because a CRC32C over a
@@ -33,7 +33,7 @@ final class SegmentMemory
     private final ByteBuffer writerView;
     private final ByteBuffer readerView;
     private final FrameChecksum writerChecksum = new FrameChecksum();
-    private final FrameValidator validator = new FrameValidator();
+    private final FrameReader frames = new FrameReader(true);
     private final UnsafeBuffer claim = new UnsafeBuffer(0, 0);
 
     SegmentMemory()
@@ -115,17 +115,23 @@ final class SegmentMemory
     }
 
     /**
-     * Whether the frame validates as recovery checks it, and its payload holds what the writer wrote.
+     * Whether the frame validates as every reader checks it, and its payload holds what the writer wrote.
      */
     boolean isValid(final int frameOffset, final int frameLength, final long expectedSequence)
     {
-        if (validator.validate(buffer, readerView, frameOffset, frameLength, LENGTH, expectedSequence, 0, true) != null)
+        final int result = frames.wrap(buffer, readerView, LENGTH, FrameReader.LIVE)
+            .position(frameOffset, expectedSequence, 0).next();
+        if (frames.frameLength() != frameLength)
         {
             return false;
         }
-        if (FrameDescriptor.type(buffer, frameOffset) == FrameDescriptor.PADDING_TYPE)
+        if (result == FrameReader.END_OF_SEGMENT && frames.type() == FrameDescriptor.PADDING_TYPE)
         {
             return true;
+        }
+        if (result != FrameReader.RECORD)
+        {
+            return false;
         }
         for (int i = 0, length = frameLength - HEADER_LENGTH; i < length; i++)
         {
