@@ -321,8 +321,8 @@ public final class SegmentDescriptor
         final int version = buffer.getInt(VERSION_OFFSET, LITTLE_ENDIAN);
         if (version != FORMAT_VERSION && version != COMPACTED_FORMAT_VERSION)
         {
-            return "unknown segment format version: expected=" + FORMAT_VERSION + " or " + COMPACTED_FORMAT_VERSION +
-                " found=" + version + "; a newer Varve may have written it";
+            return "unknown segment format version: expected=" + FORMAT_VERSION + " found=" + version + " (or " +
+                COMPACTED_FORMAT_VERSION + " for a compacted segment); a newer Varve may have written it";
         }
         final int storedChecksum = buffer.getInt(HEADER_CHECKSUM_OFFSET, LITTLE_ENDIAN);
         final int checksum = computeHeaderChecksum(buffer);

@@ -109,7 +109,8 @@ class DescriptorLayoutTest
             SegmentDescriptor.validateHeader(header, 65536, 65536, 42));
 
         setVersionAndFlags(header, 3, SegmentDescriptor.FLAG_COMPACTED);
-        assertEquals("unknown segment format version: expected=1 or 2 found=3; a newer Varve may have written it",
+        assertEquals("unknown segment format version: expected=1 found=3 (or 2 for a compacted segment); a newer " +
+            "Varve may have written it",
             SegmentDescriptor.validateHeader(header, 65536, 65536, 42));
     }
 
