@@ -211,9 +211,12 @@ public final class JournalCompactor
                     return sealed;
                 }
                 final int state = segments.open(base);
-                if (state == SegmentFrames.MISSING && !opened)
+                if (state == SegmentFrames.MISSING && (!opened || deletedByRetention(base)))
                 {
-                    continue; // retention deleted it since the listing
+                    // retention deleted it since the listing: the journal now starts after it
+                    opened = false;
+                    expectedSequence = -1;
+                    continue;
                 }
                 if (state != SegmentFrames.OPENED)
                 {
@@ -279,6 +282,12 @@ public final class JournalCompactor
             }
         }
         return sealed;
+    }
+
+    private boolean deletedByRetention(final long base)
+    {
+        final long[] bases = directory.listSegments();
+        return bases.length == 0 || bases[0] > base;
     }
 
     /**

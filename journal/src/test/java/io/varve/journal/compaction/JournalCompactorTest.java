@@ -12,6 +12,7 @@ import io.varve.journal.read.RecordHeader;
 import io.varve.journal.read.Tailer;
 import io.varve.journal.recovery.JournalVerifier;
 import io.varve.journal.recovery.VerifyReport;
+import io.varve.journal.storage.MappedFile;
 import io.varve.journal.storage.SegmentHeaderReader;
 import io.varve.journal.write.Appender;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -275,12 +276,17 @@ class JournalCompactorTest
 
     private void assertCompactionRefused(final int offset, final String reason)
     {
+        assertCompactionRefused(SEGMENT_LENGTH, offset, reason);
+    }
+
+    private void assertCompactionRefused(final long base, final long offset, final String reason)
+    {
         final Map<String, byte[]> before = CompactionFiles.segmentAndIndexBytes(dir);
         try (Journal journal = Journal.open(new JournalContext().directory(dir)))
         {
             final JournalCorruptionException ex =
                 assertThrows(JournalCorruptionException.class, () -> journal.compact(Duration.ZERO));
-            assertEquals(CompactionFiles.segment(dir, SEGMENT_LENGTH), ex.file(), ex.getMessage());
+            assertEquals(CompactionFiles.segment(dir, base), ex.file(), ex.getMessage());
             assertEquals(offset, ex.offset(), ex.getMessage());
             assertTrue(ex.reason().startsWith(reason), ex.getMessage());
             assertTrue(ex.getMessage().contains("varve verify " + dir) &&
@@ -323,6 +329,24 @@ class JournalCompactorTest
 
         assertCompactionRefused(offsets.get(3), "sequence out of order: expected=" + sequence + " found=" +
             (sequence + 5));
+    }
+
+    @Test
+    void shouldRefuseToCompactWhenASegmentDoesNotContinueTheOneBeforeIt() throws Exception
+    {
+        writeClosedJournal();
+        final Path segment = CompactionFiles.segment(dir, 2L * SEGMENT_LENGTH);
+        final long baseSequence = SegmentHeaderReader.baseSequence(segment);
+        try (MappedFile file = MappedFile.map(segment, SEGMENT_LENGTH, false))
+        {
+            final UnsafeBuffer header = file.buffer();
+            header.putLong(SegmentDescriptor.BASE_SEQUENCE_OFFSET, baseSequence + 5, LITTLE_ENDIAN);
+            header.putInt(SegmentDescriptor.HEADER_CHECKSUM_OFFSET, SegmentDescriptor.computeHeaderChecksum(header),
+                LITTLE_ENDIAN);
+        }
+
+        assertCompactionRefused(2L * SEGMENT_LENGTH, SegmentDescriptor.BASE_SEQUENCE_OFFSET,
+            "segment base sequence: expected=" + baseSequence + " found=" + (baseSequence + 5));
     }
 
     @Test
