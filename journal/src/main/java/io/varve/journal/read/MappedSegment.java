@@ -92,7 +92,8 @@ final class MappedSegment implements AutoCloseable
                 if (trailerProblem != null)
                 {
                     file.close();
-                    throw new JournalCorruptionException(path, -1, trailerProblem, null);
+                    throw new JournalCorruptionException(path, -1, trailerProblem,
+                        "run 'varve verify " + directory + "'");
                 }
                 framesEnd = SegmentDescriptor.trailerFramesEnd(file.buffer(), file.length());
             }

@@ -19,7 +19,8 @@ import java.nio.file.Path;
  * tailers read the same files through the same {@link FrameReader}.
  * <p>
  * Use: {@link #open(long)} each base in position order, check {@link #continues(long, boolean)} against where the
- * previous segment ended, then read {@link #frames()}.
+ * previous segment ended, then read {@link #frames()}; when they return {@link FrameReader#END_OF_SEGMENT}, call
+ * {@link #checkEnd(long)}, which checks a compacted segment whole against its trailer.
  * <p>
  * Threading: NOT threadsafe; each user owns one.
  */

@@ -89,6 +89,25 @@ class DescriptorLayoutTest
     }
 
     @Test
+    void shouldComputeTheFramesChecksumOverBytes64ToTheFramesEnd()
+    {
+        final byte[] bytes = new byte[200_000];
+        new java.util.Random(7).nextBytes(bytes);
+        final CRC32C expected = new CRC32C();
+        expected.update(bytes, SegmentDescriptor.HEADER_LENGTH, 150_000 - SegmentDescriptor.HEADER_LENGTH);
+        final java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(bytes.length);
+        direct.put(bytes);
+
+        final int crc = (int)expected.getValue();
+        assertEquals(crc, SegmentDescriptor.computeFramesChecksum(new UnsafeBuffer(bytes), 150_000), "copied");
+        assertEquals(crc, SegmentDescriptor.computeFramesChecksum(new UnsafeBuffer(direct), 150_000), "direct");
+        assertEquals(crc, SegmentDescriptor.computeFramesChecksum(
+            new UnsafeBuffer(direct, 0, 160_000), 150_000), "direct, wrapped shorter");
+        assertEquals(0, SegmentDescriptor.computeFramesChecksum(
+            new UnsafeBuffer(bytes), SegmentDescriptor.HEADER_LENGTH), "no frames");
+    }
+
+    @Test
     void shouldAcceptSegmentFormatVersionsOneAndTwoOnly()
     {
         final UnsafeBuffer header = new UnsafeBuffer(new byte[SegmentDescriptor.HEADER_LENGTH]);
