@@ -19,6 +19,10 @@ import java.util.concurrent.Callable;
  * drop tombstones older than the grace period, keep every record without a key. (A running writer compacts through
  * {@code Journal.compact}.)
  * <p>
+ * Exit codes: 0 compacted; 1 when a frame or segment below the durable position is damaged: compaction refuses
+ * before replacing anything and the message names the file, offset and reason, and says to run {@code varve verify}
+ * and {@code varve repair}; 2 when the directory is not a journal or an argument is bad.
+ * <p>
  * Threading: one invocation per instance.
  */
 @Command(name = "compact", mixinStandardHelpOptions = true,

@@ -353,7 +353,8 @@ public final class Journal implements AutoCloseable
         }
         failure.check();
         final long tombstonesBefore = context.clock().nanoTime() - tombstoneGrace.toNanos();
-        return new JournalCompactor(directory, metadata.segmentLength(), context.indexInterval(), segmentFilesLock)
+        return new JournalCompactor(directory, metadata.segmentLength(), metadata.journalId(), context.indexInterval(),
+            segmentFilesLock)
             .compact(syncer.durablePosition(), metadata.counterValue(JournalCounter.WRITER_POSITION),
                 tombstonesBefore);
     }

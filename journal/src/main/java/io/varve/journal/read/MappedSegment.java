@@ -2,6 +2,7 @@ package io.varve.journal.read;
 
 import io.varve.journal.JournalCorruptionException;
 import io.varve.journal.format.FrameDescriptor;
+import io.varve.journal.format.FrameReader;
 import io.varve.journal.format.IndexDescriptor;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
@@ -29,12 +30,15 @@ final class MappedSegment implements AutoCloseable
     private final MappedFile file;
     private final UnsafeBuffer buffer;
     private final int segmentLength;
+    private final int framesEnd;
     private MappedFile indexFile;
     private UnsafeBuffer index;
     private int indexCapacity;
 
-    private MappedSegment(final long basePosition, final Path path, final MappedFile file, final int segmentLength)
+    private MappedSegment(
+        final long basePosition, final Path path, final MappedFile file, final int segmentLength, final int framesEnd)
     {
+        this.framesEnd = framesEnd;
         this.basePosition = basePosition;
         this.path = path;
         this.file = file;
@@ -80,7 +84,20 @@ final class MappedSegment implements AutoCloseable
                 file.close();
                 throw new JournalCorruptionException(path, 0, problem + " (replaced under the reader?)", null);
             }
-            return new MappedSegment(basePosition, path, file, segmentLength);
+            int framesEnd = file.length();
+            if (compacted && SegmentDescriptor.hasTrailer(file.buffer()))
+            {
+                // format 2: the trailer says where the frames end; a reader must not look for them past it
+                final String trailerProblem = SegmentDescriptor.validateTrailer(file.buffer(), file.length());
+                if (trailerProblem != null)
+                {
+                    file.close();
+                    throw new JournalCorruptionException(path, -1, trailerProblem,
+                        "run 'varve verify " + directory + "'");
+                }
+                framesEnd = SegmentDescriptor.trailerFramesEnd(file.buffer(), file.length());
+            }
+            return new MappedSegment(basePosition, path, file, segmentLength, framesEnd);
         }
         catch (final IOException ex)
         {
@@ -109,13 +126,39 @@ final class MappedSegment implements AutoCloseable
     }
 
     /**
-     * End of the readable bytes: the segment length, or a compacted segment's shorter file length.
+     * End of the frames: the segment length, a format 1 compacted segment's shorter file length, or the frames end
+     * that a format 2 compacted segment's trailer states.
      *
      * @return bytes.
      */
     int limit()
     {
-        return file.length();
+        return framesEnd;
+    }
+
+    /**
+     * Where the frames end, as {@link #limit()}.
+     *
+     * @return offset just past the last frame a reader may read.
+     */
+    int framesEnd()
+    {
+        return framesEnd;
+    }
+
+    /**
+     * The rules this segment's frames follow, for a {@link io.varve.journal.format.FrameReader}.
+     *
+     * @return {@code FrameReader.LIVE}, {@code COMPACTED_OPEN_END} (format 1 compacted) or {@code COMPACTED_SEALED}
+     *         (format 2 compacted, whose frames end at {@link #framesEnd()}).
+     */
+    int frameKind()
+    {
+        if (!isCompacted())
+        {
+            return FrameReader.LIVE;
+        }
+        return SegmentDescriptor.hasTrailer(buffer) ? FrameReader.COMPACTED_SEALED : FrameReader.COMPACTED_OPEN_END;
     }
 
     /**

@@ -19,7 +19,8 @@ import java.nio.file.Path;
  * tailers read the same files through the same {@link FrameReader}.
  * <p>
  * Use: {@link #open(long)} each base in position order, check {@link #continues(long, boolean)} against where the
- * previous segment ended, then read {@link #frames()}.
+ * previous segment ended, then read {@link #frames()}; when they return {@link FrameReader#END_OF_SEGMENT}, call
+ * {@link #checkEnd(long)}, which checks a compacted segment whole against its trailer.
  * <p>
  * Threading: NOT threadsafe; each user owns one.
  */
@@ -44,6 +45,8 @@ public final class SegmentFrames implements AutoCloseable
     private long base = -1;
     private Path path;
     private boolean compacted;
+    private boolean sealed;
+    private int fileLength;
     private int limit;
     private String problem;
 
@@ -80,6 +83,7 @@ public final class SegmentFrames implements AutoCloseable
         base = basePosition;
         path = directory.resolve(JournalDirectoryLayout.segmentFileName(basePosition));
         compacted = false;
+        sealed = false;
         problem = null;
         final long size;
         try
@@ -134,8 +138,24 @@ public final class SegmentFrames implements AutoCloseable
             closeFile();
             return damaged(mappedProblem + " (replaced while being read?)");
         }
-        limit = (int)size;
-        frames.wrap(buffer, file.checksumView(), limit, compacted ? FrameReader.COMPACTED_OPEN_END : FrameReader.LIVE);
+        fileLength = (int)size;
+        sealed = compacted && SegmentDescriptor.hasTrailer(buffer);
+        if (sealed)
+        {
+            final String trailerProblem = SegmentDescriptor.validateTrailer(buffer, fileLength);
+            if (trailerProblem != null)
+            {
+                closeFile();
+                return damaged(trailerProblem);
+            }
+            limit = SegmentDescriptor.trailerFramesEnd(buffer, fileLength);
+        }
+        else
+        {
+            limit = fileLength;
+        }
+        frames.wrap(buffer, file.checksumView(), limit, sealed ? FrameReader.COMPACTED_SEALED :
+            compacted ? FrameReader.COMPACTED_OPEN_END : FrameReader.LIVE);
         return OPENED;
     }
 
@@ -156,6 +176,34 @@ public final class SegmentFrames implements AutoCloseable
                 expectedSequence + " found=" + baseSequence;
         }
         return null;
+    }
+
+    /**
+     * Checks the whole of the open segment once a walk has reached its end ({@link FrameReader#next()} returned
+     * {@link FrameReader#END_OF_SEGMENT}). For a compacted segment of format version 2 (whose trailer says where its
+     * frames end, how many records it holds and their CRC32C): the walk must have stopped exactly at the frames end,
+     * have read as many records as the trailer counts, and the CRC32C over the frames must match, which catches a
+     * flipped byte even in frames written without checksums. Other segments have nothing more to check: their end is
+     * a valid padding frame, too few bytes for a header, or (format 1 compacted) the first zero length.
+     *
+     * @param recordsRead records the walk read from the segment's first frame, or -1 when it started elsewhere (an
+     *                    index entry): the count is then not checked, the end and the checksum still are.
+     * @return null when the segment is whole, else the reason, in "what: expected=x found=y" form; report it at
+     *         {@link FrameReader#offset()}.
+     */
+    public String checkEnd(final long recordsRead)
+    {
+        if (!sealed)
+        {
+            return null;
+        }
+        if (frames.offset() != limit)
+        {
+            return "compacted segment frames end: expected=" + limit + " found=" + frames.offset();
+        }
+        final UnsafeBuffer buffer = file.buffer();
+        return SegmentDescriptor.checkFrames(buffer, fileLength,
+            recordsRead < 0 ? SegmentDescriptor.trailerFrameCount(buffer, fileLength) : recordsRead);
     }
 
     private int damaged(final String reason)
@@ -244,9 +292,21 @@ public final class SegmentFrames implements AutoCloseable
     }
 
     /**
+     * Whether the open segment is compacted with a trailer (format version 2): its frames end where the trailer says,
+     * and {@link #checkEnd(long)} checks them whole.
+     *
+     * @return true when its frames are read as {@link FrameReader#COMPACTED_SEALED}.
+     */
+    public boolean isSealedCompacted()
+    {
+        return sealed;
+    }
+
+    /**
      * Where the open segment's frames end.
      *
-     * @return the segment length, or a compacted segment's end of frames.
+     * @return the segment length, a format 1 compacted segment's file length, or a format 2 compacted segment's
+     *         frames end.
      */
     public int limit()
     {

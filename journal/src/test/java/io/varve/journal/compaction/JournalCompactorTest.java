@@ -3,6 +3,8 @@ package io.varve.journal.compaction;
 import io.varve.journal.ChildJvm;
 import io.varve.journal.Journal;
 import io.varve.journal.JournalContext;
+import io.varve.journal.JournalCorruptionException;
+import io.varve.journal.format.FrameDescriptor;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.read.JournalReader;
@@ -10,6 +12,7 @@ import io.varve.journal.read.RecordHeader;
 import io.varve.journal.read.Tailer;
 import io.varve.journal.recovery.JournalVerifier;
 import io.varve.journal.recovery.VerifyReport;
+import io.varve.journal.storage.MappedFile;
 import io.varve.journal.storage.SegmentHeaderReader;
 import io.varve.journal.write.Appender;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -21,14 +24,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JournalCompactorTest
@@ -255,6 +261,111 @@ class JournalCompactorTest
             assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals("STATE " + new TreeMap<>(expected), result, "the other process rebuilt the same state");
         }
+    }
+
+    /** A closed journal of several sealed segments, everything forced; returns the offsets of segment 1's records. */
+    private List<Integer> writeClosedJournal()
+    {
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(SEGMENT_LENGTH)))
+        {
+            write(journal.appender(), 6_000, 0);
+            journal.appender().sync();
+        }
+        return CompactionFiles.recordOffsets(dir, SEGMENT_LENGTH);
+    }
+
+    private void assertCompactionRefused(final int offset, final String reason)
+    {
+        assertCompactionRefused(SEGMENT_LENGTH, offset, reason);
+    }
+
+    private void assertCompactionRefused(final long base, final long offset, final String reason)
+    {
+        final Map<String, byte[]> before = CompactionFiles.segmentAndIndexBytes(dir);
+        try (Journal journal = Journal.open(new JournalContext().directory(dir)))
+        {
+            final JournalCorruptionException ex =
+                assertThrows(JournalCorruptionException.class, () -> journal.compact(Duration.ZERO));
+            assertEquals(CompactionFiles.segment(dir, base), ex.file(), ex.getMessage());
+            assertEquals(offset, ex.offset(), ex.getMessage());
+            assertTrue(ex.reason().startsWith(reason), ex.getMessage());
+            assertTrue(ex.getMessage().contains("varve verify " + dir) &&
+                ex.getMessage().contains("varve repair " + dir), ex.getMessage());
+        }
+        final Map<String, byte[]> after = CompactionFiles.segmentAndIndexBytes(dir);
+        assertEquals(before.keySet(), after.keySet(), "no file added or removed, no temporary file left");
+        for (final Map.Entry<String, byte[]> file : before.entrySet())
+        {
+            assertArrayEquals(file.getValue(), after.get(file.getKey()), file.getKey() + " untouched");
+        }
+    }
+
+    @Test
+    void shouldRefuseToCompactASegmentWithAFlippedPayloadByteBelowTheDurablePosition()
+    {
+        final int offset = writeClosedJournal().get(3);
+        CompactionFiles.flipByte(
+            CompactionFiles.segment(dir, SEGMENT_LENGTH), offset + FrameDescriptor.HEADER_LENGTH + 1);
+
+        assertCompactionRefused(offset, "CRC32C mismatch");
+    }
+
+    @Test
+    void shouldRefuseToCompactASegmentWithAZeroedLengthWordBelowTheDurablePosition()
+    {
+        final int offset = writeClosedJournal().get(3);
+        CompactionFiles.writeBytes(CompactionFiles.segment(dir, SEGMENT_LENGTH), offset, new byte[4]);
+
+        assertCompactionRefused(offset, "frame length is zero below the durable position");
+    }
+
+    @Test
+    void shouldRefuseToCompactASegmentWithARecordOutOfSequenceBelowTheDurablePosition()
+    {
+        final List<Integer> offsets = writeClosedJournal();
+        final Path segment = CompactionFiles.segment(dir, SEGMENT_LENGTH);
+        final long sequence = SegmentHeaderReader.baseSequence(segment) + 3;
+        CompactionFiles.resequence(segment, offsets.get(3), sequence + 5);
+
+        assertCompactionRefused(offsets.get(3), "sequence out of order: expected=" + sequence + " found=" +
+            (sequence + 5));
+    }
+
+    @Test
+    void shouldRefuseToCompactWhenASegmentDoesNotContinueTheOneBeforeIt() throws Exception
+    {
+        writeClosedJournal();
+        final Path segment = CompactionFiles.segment(dir, 2L * SEGMENT_LENGTH);
+        final long baseSequence = SegmentHeaderReader.baseSequence(segment);
+        try (MappedFile file = MappedFile.map(segment, SEGMENT_LENGTH, false))
+        {
+            final UnsafeBuffer header = file.buffer();
+            header.putLong(SegmentDescriptor.BASE_SEQUENCE_OFFSET, baseSequence + 5, LITTLE_ENDIAN);
+            header.putInt(SegmentDescriptor.HEADER_CHECKSUM_OFFSET, SegmentDescriptor.computeHeaderChecksum(header),
+                LITTLE_ENDIAN);
+        }
+
+        assertCompactionRefused(2L * SEGMENT_LENGTH, SegmentDescriptor.BASE_SEQUENCE_OFFSET,
+            "segment base sequence: expected=" + baseSequence + " found=" + (baseSequence + 5));
+    }
+
+    @Test
+    void shouldRefuseToCompactAgainWhenACompactedSegmentLostAFrame()
+    {
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(SEGMENT_LENGTH)))
+        {
+            write(journal.appender(), 6_000, 0);
+            journal.appender().sync();
+            journal.compact(Duration.ZERO);
+        }
+        final Path compacted = CompactionFiles.segment(dir, SEGMENT_LENGTH);
+        final UnsafeBuffer header = SegmentHeaderReader.read(compacted);
+        assertEquals(SegmentDescriptor.COMPACTED_FORMAT_VERSION, SegmentDescriptor.version(header));
+        final int offset = CompactionFiles.recordOffsets(dir, SEGMENT_LENGTH).get(2);
+        // once, zero here ended a compacted segment's frames: everything after it was dropped without a word
+        CompactionFiles.writeBytes(compacted, offset, new byte[4]);
+
+        assertCompactionRefused(offset, "frame length is zero before the end of a compacted segment's frames");
     }
 
     /** Child JVM main: follow the journal, rebuilding key -> value, until a type 9 record; print the state. */

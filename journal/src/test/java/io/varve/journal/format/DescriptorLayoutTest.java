@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,80 @@ class DescriptorLayoutTest
             SegmentDescriptor.HEADER_CHECKSUM_OFFSET, 4);
         assertEquals(64, SegmentDescriptor.HEADER_LENGTH);
         assertEquals("VARVESEG", ascii(SegmentDescriptor.MAGIC));
+    }
+
+    @Test
+    void shouldPinCompactedSegmentTrailerLayout()
+    {
+        assertLayout(SegmentDescriptor.TRAILER_LENGTH,
+            SegmentDescriptor.TRAILER_ZERO_OFFSET, 4,
+            SegmentDescriptor.TRAILER_FRAME_COUNT_OFFSET, 4,
+            SegmentDescriptor.TRAILER_FRAMES_END_OFFSET, 4,
+            SegmentDescriptor.TRAILER_FRAMES_CHECKSUM_OFFSET, 4,
+            SegmentDescriptor.TRAILER_MAGIC_OFFSET, 8,
+            SegmentDescriptor.TRAILER_RESERVED_OFFSET, 4,
+            SegmentDescriptor.TRAILER_CHECKSUM_OFFSET, 4);
+        assertEquals(32, SegmentDescriptor.TRAILER_LENGTH);
+        assertEquals(SegmentDescriptor.TRAILER_LENGTH, SegmentDescriptor.TRAILER_CHECKSUM_OFFSET + 4);
+        assertEquals(0, SegmentDescriptor.TRAILER_ZERO_OFFSET, "reads as a zero frame length");
+        assertEquals("VARVEEND", ascii(SegmentDescriptor.TRAILER_MAGIC));
+        assertEquals(1, SegmentDescriptor.FORMAT_VERSION);
+        assertEquals(2, SegmentDescriptor.COMPACTED_FORMAT_VERSION);
+        assertEquals(4096, SegmentDescriptor.compactedFileLength(4096 - 32));
+        assertEquals(8192, SegmentDescriptor.compactedFileLength(4096 - 24));
+    }
+
+    @Test
+    void shouldComputeTheFramesChecksumOverBytes64ToTheFramesEnd()
+    {
+        final byte[] bytes = new byte[200_000];
+        new java.util.Random(7).nextBytes(bytes);
+        final CRC32C expected = new CRC32C();
+        expected.update(bytes, SegmentDescriptor.HEADER_LENGTH, 150_000 - SegmentDescriptor.HEADER_LENGTH);
+        final java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(bytes.length);
+        direct.put(bytes);
+
+        final int crc = (int)expected.getValue();
+        assertEquals(crc, SegmentDescriptor.computeFramesChecksum(new UnsafeBuffer(bytes), 150_000), "copied");
+        assertEquals(crc, SegmentDescriptor.computeFramesChecksum(new UnsafeBuffer(direct), 150_000), "direct");
+        assertEquals(crc, SegmentDescriptor.computeFramesChecksum(
+            new UnsafeBuffer(direct, 0, 160_000), 150_000), "direct, wrapped shorter");
+        assertEquals(0, SegmentDescriptor.computeFramesChecksum(
+            new UnsafeBuffer(bytes), SegmentDescriptor.HEADER_LENGTH), "no frames");
+    }
+
+    @Test
+    void shouldAcceptSegmentFormatVersionsOneAndTwoOnly()
+    {
+        final UnsafeBuffer header = new UnsafeBuffer(new byte[SegmentDescriptor.HEADER_LENGTH]);
+        SegmentDescriptor.writeHeader(header, 65536, 65536, 10, 1, 42, 0);
+        assertNull(SegmentDescriptor.validateHeader(header, 65536, 65536, 42));
+        assertEquals(1, SegmentDescriptor.version(header));
+
+        setVersionAndFlags(header, 2, SegmentDescriptor.FLAG_COMPACTED);
+        assertNull(SegmentDescriptor.validateHeader(header, 65536, 65536, 42));
+        assertTrue(SegmentDescriptor.hasTrailer(header));
+
+        setVersionAndFlags(header, 1, SegmentDescriptor.FLAG_COMPACTED);
+        assertNull(SegmentDescriptor.validateHeader(header, 65536, 65536, 42), "compacted by an earlier version");
+        assertFalse(SegmentDescriptor.hasTrailer(header));
+
+        setVersionAndFlags(header, 2, 0);
+        assertEquals("segment format version 2 is only for compacted segments: flags=0x0",
+            SegmentDescriptor.validateHeader(header, 65536, 65536, 42));
+
+        setVersionAndFlags(header, 3, SegmentDescriptor.FLAG_COMPACTED);
+        assertEquals("unknown segment format version: expected=1 found=3 (or 2 for a compacted segment); a newer " +
+            "Varve may have written it",
+            SegmentDescriptor.validateHeader(header, 65536, 65536, 42));
+    }
+
+    private static void setVersionAndFlags(final UnsafeBuffer header, final int version, final int flags)
+    {
+        header.putInt(SegmentDescriptor.VERSION_OFFSET, version, java.nio.ByteOrder.LITTLE_ENDIAN);
+        header.putInt(SegmentDescriptor.FLAGS_OFFSET, flags, java.nio.ByteOrder.LITTLE_ENDIAN);
+        header.putInt(SegmentDescriptor.HEADER_CHECKSUM_OFFSET, SegmentDescriptor.computeHeaderChecksum(header),
+            java.nio.ByteOrder.LITTLE_ENDIAN);
     }
 
     @Test
