@@ -72,6 +72,7 @@ public final class JournalRecovery
     private final boolean sameBoot;
     private final boolean fullScan;
     private final boolean planOnly;
+    private final boolean fromStart;
     private final RepairPolicy policy;
     private final DroppedRecords dropped = new DroppedRecords();
     private final List<String> deleted = new ArrayList<>();
@@ -118,6 +119,7 @@ public final class JournalRecovery
     {
         this.fullScan = fullScan;
         this.planOnly = planOnly;
+        this.fromStart = mode == RecoveryMode.TRUNCATE_CORRUPTION;
         this.directory = directory;
         this.metadata = metadata;
         this.policy = new RepairPolicy(mode, directory.path());
@@ -353,7 +355,12 @@ public final class JournalRecovery
         }
         trimAtGap();
         int segment = startSegment();
-        final int tailSegment = fullScan || !sameBoot ? -1 : lastStartedSegment(segment);
+        if (fromStart)
+        {
+            // a repair checks every frame, as 'varve verify' does, so it finds the damage verify reports
+            segment = 0;
+        }
+        final int tailSegment = fullScan || !sameBoot || fromStart ? -1 : lastStartedSegment(segment);
         if (tailSegment >= 0)
         {
             tailOnly = true;
@@ -494,7 +501,8 @@ public final class JournalRecovery
     {
         int segment = firstSegment;
         Scan scan = first;
-        final int limit = tailOnly ? scan.limit : (int)Math.min(Math.max(durable - scan.base, FIRST_FRAME), scan.limit);
+        final int limit = fromStart ? FIRST_FRAME : tailOnly ? scan.limit :
+            (int)Math.min(Math.max(durable - scan.base, FIRST_FRAME), scan.limit);
         FrameReader frames = scan.startAtIndex(limit);
         while (true)
         {
@@ -575,6 +583,12 @@ public final class JournalRecovery
         if (problem == null)
         {
             problem = scan.frames.continues(expectedSequence, afterCompacted);
+            if (problem != null &&
+                RepairLog.recordsGap(directory.path(), nextBase, expectedSequence, scan.frames.baseSequence()))
+            {
+                // a repair went on above the sequences of the durable records it dropped, and said so
+                problem = null;
+            }
         }
         if (problem == null)
         {

@@ -1,5 +1,7 @@
 package io.varve.journal.recovery;
 
+import io.varve.journal.format.SegmentDescriptor;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -97,8 +99,9 @@ public record RecoveryReport(
         text.append(" endPosition=").append(endPosition).append(" nextSequence=").append(nextSequence);
         if (droppedRecords > 0 && nextSequence > firstDroppedSequence)
         {
-            text.append(" sequenceGap=").append(firstDroppedSequence).append("..").append(nextSequence - 1)
-                .append(" (never handed out again)");
+            // the journal goes on at the first frame of a new segment after the gap
+            text.append(' ').append(RepairLog.gapText(firstDroppedSequence, nextSequence - 1,
+                endPosition - SegmentDescriptor.HEADER_LENGTH));
         }
         return text.toString();
     }

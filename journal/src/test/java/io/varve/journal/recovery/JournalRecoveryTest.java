@@ -201,6 +201,17 @@ class JournalRecoveryTest
         {
             assertEquals(records + 1, journal.appender().nextSequence(), "the repaired journal opens strict");
         }
+        try (Journal journal = open(RecoveryMode.TRUNCATE_CORRUPTION))
+        {
+            assertFalse(journal.recoveryReport().droppedAnything(),
+                "a repair reads every frame and accepts the gap the repair log records: " + journal.recoveryReport());
+            assertEquals(records + 1, journal.appender().nextSequence());
+        }
+        Files.delete(dir.resolve(JournalDirectoryLayout.REPAIR_LOG_FILE));
+        final RecoveryReport unrecorded = JournalRecovery.plan(dir);
+        assertTrue(unrecorded.corruptionRepaired(), "a gap no repair recorded is damage: " + unrecorded);
+        assertTrue(unrecorded.reason().contains("segment base sequence: expected=" + firstLost + " found=" + records),
+            unrecorded.reason());
     }
 
     @Test
