@@ -45,6 +45,13 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  * Recovery then forces what it kept and records the end as the new durable position, so a recovered journal has
  * no unsynced tail. It rebuilds the index entries of the segments it scans.
  * <p>
+ * Frames are judged only by {@link FrameReader}, segments opened and chained only through {@link SegmentFrames};
+ * what to do with damage is decided in one place, {@link RepairPolicy}, and what a repair drops is counted by
+ * {@link DroppedRecords}. A repair ({@link RecoveryMode#TRUNCATE_CORRUPTION}) reads every frame from the journal's
+ * start, keeps the intact frames of a segment file cut short and gives it its length back, and, when durable
+ * records are dropped, goes on above every sequence they had in a new segment and records the gap in
+ * {@code repair.log} ({@link RepairLog}). {@link #plan(Path)} shows what a repair would do without changing a byte.
+ * <p>
  * Asked to ({@code JournalContext.fullRecoveryScan(false)}), on the last writer's own boot (its boot id is in the
  * metadata file) recovery reads from the last started segment's last valid index entry instead of from the
  * durable position: the page cache survived the process and a frame's length is stored last, so every frame with
