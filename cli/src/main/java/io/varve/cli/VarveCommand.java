@@ -34,6 +34,7 @@ import java.io.PrintWriter;
         BackupCommand.class,
         RestoreCommand.class,
         CompactCommand.class,
+        RepairCommand.class,
         DemoCommand.class,
         DemoFollowerCommand.class,
         AutoComplete.GenerateCompletion.class

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * Data the journal had made durable, or a file it needs, is damaged: a bad frame below the durable position, a
  * missing, truncated or foreign segment, a damaged metadata file. Opening refuses until the journal is repaired,
- * for example by opening with {@link RecoveryMode#TRUNCATE_CORRUPTION}.
+ * with {@code varve repair DIR} (dry run) and {@code varve repair --apply DIR}, or, embedded, by opening with
+ * {@link RecoveryMode#TRUNCATE_CORRUPTION}.
  */
 public final class JournalCorruptionException extends VarveException
 {

@@ -11,6 +11,11 @@ public enum RecoveryMode
 {
     /** Refuse to open with a {@link JournalCorruptionException} naming the file, offset and reason. The default. */
     STRICT,
-    /** Truncate the journal at the first bad frame, even below the durable position, and report what was dropped. */
+    /**
+     * Repair: read every frame from the journal's start and truncate at the first bad frame or cut-short file, even
+     * below the durable position; keep every intact frame before it; report exactly what was dropped (or "at
+     * least") and append it to {@code repair.log}; never hand out again a sequence a dropped durable record had.
+     * {@code varve repair --apply DIR} opens the journal this way; {@code varve repair DIR} shows what it would do.
+     */
     TRUNCATE_CORRUPTION
 }

@@ -10,6 +10,7 @@ package io.varve.journal.format;
  *   00000000000067108864.seg        the next segment (64 MiB segments)
  *   ...
  *   snapshots/                      application state snapshots, optional
+ *   repair.log                      what each repair dropped, one line per repair; only after a repair
  * </pre>
  * Segment names are the base position as 20 decimal digits, so they sort in order.
  * <p>
@@ -29,6 +30,12 @@ public final class JournalDirectoryLayout
     public static final String SNAPSHOTS_DIRECTORY = "snapshots";
     /** Suffix of a compacted segment or index being written; the next open deletes one that a crash left. */
     public static final String COMPACTION_TEMPORARY_SUFFIX = ".compacting";
+    /**
+     * Human-readable log of repairs ({@code RecoveryMode.TRUNCATE_CORRUPTION}, {@code varve repair --apply}): one
+     * line per repair that dropped durable data, naming the file, offset, reason, the records and sequences dropped
+     * and the sequence the journal went on with. Appended and forced before the repaired durable position is stored.
+     */
+    public static final String REPAIR_LOG_FILE = "repair.log";
     /** Temporary name of a metadata file being created. */
     public static final String METADATA_TEMPORARY_FILE = METADATA_FILE + ".tmp";
     /** Digits in a file's base position. */

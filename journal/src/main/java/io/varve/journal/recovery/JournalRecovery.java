@@ -3,15 +3,18 @@ package io.varve.journal.recovery;
 import io.varve.journal.JournalCorruptionException;
 import io.varve.journal.RecoveryMode;
 import io.varve.journal.format.FrameDescriptor;
-import io.varve.journal.format.FrameValidator;
+import io.varve.journal.format.FrameChecksum;
+import io.varve.journal.format.FrameReader;
 import io.varve.journal.format.IndexDescriptor;
 import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.format.MetadataDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MappedFile;
 import io.varve.journal.storage.MetadataFile;
-import io.varve.journal.storage.SegmentHeaderReader;
+import io.varve.journal.storage.SegmentFrames;
+import io.varve.journal.write.FrameWriter;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -42,6 +45,13 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  * Recovery then forces what it kept and records the end as the new durable position, so a recovered journal has
  * no unsynced tail. It rebuilds the index entries of the segments it scans.
  * <p>
+ * Frames are judged only by {@link FrameReader}, segments opened and chained only through {@link SegmentFrames};
+ * what to do with damage is decided in one place, {@link RepairPolicy}, and what a repair drops is counted by
+ * {@link DroppedRecords}. A repair ({@link RecoveryMode#TRUNCATE_CORRUPTION}) reads every frame from the journal's
+ * start, keeps the intact frames of a segment file cut short and gives it its length back, and, when durable
+ * records are dropped, goes on above every sequence they had in a new segment and records the gap in
+ * {@code repair.log} ({@link RepairLog}). {@link #plan(Path)} shows what a repair would do without changing a byte.
+ * <p>
  * Asked to ({@code JournalContext.fullRecoveryScan(false)}), on the last writer's own boot (its boot id is in the
  * metadata file) recovery reads from the last started segment's last valid index entry instead of from the
  * durable position: the page cache survived the process and a frame's length is stored last, so every frame with
@@ -54,37 +64,35 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  */
 public final class JournalRecovery
 {
+    /** Name of the repair log, in the journal directory. */
+    public static final String REPAIR_LOG = JournalDirectoryLayout.REPAIR_LOG_FILE;
+
     private static final int FIRST_FRAME = SegmentDescriptor.HEADER_LENGTH;
     private static final int PAGE_SIZE = 4096;
-    private static final String REPAIR_ADVICE =
-        "run 'varve verify' to see the damage, restore from a backup, or open with RecoveryMode.TRUNCATE_CORRUPTION " +
-        "to truncate the journal there";
 
     private final JournalDirectory directory;
     private final MetadataFile metadata;
-    private final RecoveryMode mode;
     private final Set<String> allowedNames;
     private final int segmentLength;
     private final long journalId;
     private final int indexInterval;
-    private final FrameValidator validator = new FrameValidator();
-    private final List<String> deleted = new ArrayList<>();
-    private final List<Scan> touched = new ArrayList<>();
-
-    private long[] bases;
-    private long durable;
-    private boolean corruptionRepaired;
-    private boolean deletedAny;
     private final boolean sameBoot;
     private final boolean fullScan;
+    private final boolean planOnly;
+    private final boolean fromStart;
+    private final RepairPolicy policy;
+    private final DroppedRecords dropped = new DroppedRecords();
+    private final List<String> deleted = new ArrayList<>();
+    private final List<Scan> touched = new ArrayList<>();
+    private final long writerNextSequence;
+
+    private long[] bases;
+    private long journalEnd;
+    private long durable;
+    private boolean deletedAny;
     private boolean tailOnly;
     private long scannedBytes;
     private long preparedNextBase = -1;
-    private long droppedRecords;
-    private long droppedBytes;
-    private Path truncatedFile;
-    private long truncatedOffset = -1;
-    private String reason;
 
     /**
      * Recovery of one journal.
@@ -104,15 +112,49 @@ public final class JournalRecovery
         final int indexInterval,
         final boolean fullScan)
     {
+        this(directory, metadata, mode, allowedNames, indexInterval, fullScan, false);
+    }
+
+    private JournalRecovery(
+        final JournalDirectory directory,
+        final MetadataFile metadata,
+        final RecoveryMode mode,
+        final Set<String> allowedNames,
+        final int indexInterval,
+        final boolean fullScan,
+        final boolean planOnly)
+    {
         this.fullScan = fullScan;
+        this.planOnly = planOnly;
+        this.fromStart = mode == RecoveryMode.TRUNCATE_CORRUPTION;
         this.directory = directory;
         this.metadata = metadata;
-        this.mode = mode;
+        this.policy = new RepairPolicy(mode, directory.path());
         this.allowedNames = allowedNames;
         this.segmentLength = metadata.segmentLength();
         this.journalId = metadata.journalId();
         this.indexInterval = indexInterval;
         this.sameBoot = metadata.writerRanOnThisBoot();
+        this.writerNextSequence = metadata.counterValue(JournalCounter.NEXT_SEQUENCE);
+    }
+
+    /**
+     * What a repair ({@link RecoveryMode#TRUNCATE_CORRUPTION}, every frame from the durable position's segment
+     * checked) would find and drop, without changing a byte: files are mapped read-only, nothing is deleted,
+     * zeroed, indexed or forced. For {@code varve repair} without {@code --apply}, on a journal no writer holds.
+     *
+     * @param journalDirectory of the journal.
+     * @return the report a repair would give; {@link RecoveryReport#planOnly()} is true.
+     * @throws JournalCorruptionException when the journal cannot be repaired (damaged metadata, first segment).
+     */
+    public static RecoveryReport plan(final Path journalDirectory)
+    {
+        try (MetadataFile metadata = MetadataFile.open(journalDirectory, true))
+        {
+            return new JournalRecovery(new JournalDirectory(journalDirectory, Set.of()), metadata,
+                RecoveryMode.TRUNCATE_CORRUPTION, Set.of(JournalDirectoryLayout.METADATA_TEMPORARY_FILE),
+                IndexDescriptor.DEFAULT_INTERVAL, true, true).recover().report();
+        }
     }
 
     /**
@@ -153,6 +195,7 @@ public final class JournalRecovery
      * @param tail             where the journal ends.
      * @param preparedNextBase base of the segment after the tail, allocated and zeroed ahead of the last writer and
      *                         kept for the next one to take over, or -1 when there is none.
+     * @param durablePosition  the durable position recovery stored.
      */
     public record Outcome(RecoveryReport report, RecoveredTail tail, long preparedNextBase, long durablePosition)
     {
@@ -171,12 +214,55 @@ public final class JournalRecovery
         try
         {
             final long durableBefore = readDurablePosition();
-            final RecoveredTail tail = findEnd();
+            final RecoveredTail end = findEnd();
+            dropped.startAt(end.nextSequence());
+            boolean exact = dropped.exact();
+            if (policy.durableDataDropped() && writerNextSequenceIsPlausible(end) &&
+                writerNextSequence - 1 >= dropped.highestSequence())
+            {
+                // the last writer's own count of what it handed out: exact on its boot, where the metadata page
+                // survived in the page cache; after a reboot it may be older than the records it counts
+                dropped.known(writerNextSequence - 1);
+                exact |= sameBoot;
+            }
+            final long records = dropped.records();
+            final long firstDropped = records > 0 ? dropped.firstSequence() : -1;
+            final long lastDropped = records > 0 ? firstDropped + records - 1 : -1;
+            // never hand out again a sequence a durable record had: after durable records are lost, the journal
+            // goes on above every sequence known to have been handed out, in a new segment, and the repair log says
+            // where the gap is
+            final long nextSequence = policy.durableDataDropped() && lastDropped >= end.nextSequence() ?
+                lastDropped + 1 : end.nextSequence();
+            RecoveredTail tail = end;
+            Path repairLog = null;
+            if (!planOnly)
+            {
+                if (nextSequence != end.nextSequence())
+                {
+                    tail = startAfterGap(end, nextSequence);
+                }
+                if (policy.durableDataDropped())
+                {
+                    repairLog = directory.resolve(REPAIR_LOG);
+                }
+            }
+            final RecoveryReport report = new RecoveryReport(durableBefore, tail.position(), nextSequence,
+                records, dropped.bytes(), policy.file(), policy.offset(), policy.reason(),
+                policy.durableDataDropped(), List.copyOf(deleted), scannedBytes, System.nanoTime() - start,
+                firstDropped, lastDropped, exact || records == 0, repairLog, planOnly);
+            if (planOnly)
+            {
+                return new Outcome(report, tail, preparedNextBase, durableBefore);
+            }
+            if (repairLog != null)
+            {
+                directory.appendLine(REPAIR_LOG, java.time.Instant.now() + " " + report.repairLine());
+            }
             // Reading only the tail on the writer's own boot leaves the durable position where the last force put
             // it (the segments before were written, perhaps never forced, and not read): nothing needs forcing for
             // it, and the next sync forces everything from there, what recovery changed included. A repair below the
             // durable position moves it down to what was kept, which must then be on storage.
-            final boolean forceKept = !tailOnly || corruptionRepaired;
+            final boolean forceKept = !tailOnly || policy.durableDataDropped();
             if (forceKept)
             {
                 for (final Scan scan : touched)
@@ -190,9 +276,6 @@ public final class JournalRecovery
             }
             final long durableAfter = forceKept ? tail.position() : Math.min(durable, tail.position());
             metadata.storeDurablePosition(durableAfter, null);
-            final RecoveryReport report = new RecoveryReport(durableBefore, tail.position(), tail.nextSequence(),
-                droppedRecords, droppedBytes, truncatedFile, truncatedOffset, reason, corruptionRepaired,
-                List.copyOf(deleted), scannedBytes, System.nanoTime() - start);
             return new Outcome(report, tail, preparedNextBase, durableAfter);
         }
         finally
@@ -202,6 +285,17 @@ public final class JournalRecovery
                 scan.close();
             }
         }
+    }
+
+    /**
+     * A damaged metadata page could hold any count: believe it only when so many records could have fitted in the
+     * segments the journal had.
+     */
+    private boolean writerNextSequenceIsPlausible(final RecoveredTail end)
+    {
+        final long bytesAfter = Math.max(0, journalEnd - end.position());
+        return writerNextSequence > end.nextSequence() &&
+            writerNextSequence - end.nextSequence() <= bytesAfter / HEADER_LENGTH + 1;
     }
 
     private long readDurablePosition()
@@ -223,20 +317,21 @@ public final class JournalRecovery
                     "move it out of the journal directory");
             }
         }
-        deleteOrphanIndexes(listing.indexBases());
+        journalEnd = bases.length == 0 ? 0 : bases[bases.length - 1] + segmentLength;
+        if (!planOnly)
+        {
+            deleteOrphanIndexes(listing.indexBases());
+        }
         final long recorded;
         if (metadata.hasValidDurableSlot())
         {
             recorded = metadata.durablePositionFromSlots();
         }
-        else if (mode == RecoveryMode.TRUNCATE_CORRUPTION)
-        {
-            recorded = bases.length == 0 ? FIRST_FRAME : bases[0] + FIRST_FRAME;
-            corruptionRepaired = true;
-        }
         else
         {
-            return metadata.durablePositionFromSlots();
+            policy.durablePositionLost(metadata.path(), MetadataDescriptor.DURABLE_SLOT_A_OFFSET,
+                "both durable position slots are damaged");
+            recorded = bases.length == 0 ? FIRST_FRAME : bases[0] + FIRST_FRAME;
         }
         durable = normalise(recorded);
         return recorded;
@@ -267,7 +362,12 @@ public final class JournalRecovery
         }
         trimAtGap();
         int segment = startSegment();
-        final int tailSegment = fullScan || !sameBoot ? -1 : lastStartedSegment(segment);
+        if (fromStart)
+        {
+            // a repair checks every frame, as 'varve verify' does, so it finds the damage verify reports
+            segment = 0;
+        }
+        final int tailSegment = fullScan || !sameBoot || fromStart ? -1 : lastStartedSegment(segment);
         if (tailSegment >= 0)
         {
             tailOnly = true;
@@ -289,7 +389,7 @@ public final class JournalRecovery
                 deleteFrom(segment);
                 return new RecoveredTail(bases[segment], FIRST_FRAME, false, 0, 0, metadataFirstSequence(), 0);
             }
-            corruption(scan.path, 0, problem);
+            policy.damaged(scan.path, 0, problem, true);
             if (segment == 0)
             {
                 throw new JournalCorruptionException(scan.path, 0, problem + "; the journal's first segment " +
@@ -306,7 +406,8 @@ public final class JournalRecovery
         final long base = durable & -(long)segmentLength;
         if (durable != base + FIRST_FRAME)
         {
-            corruption(directory.path(), -1, "no segment files but the durable position is " + durable);
+            policy.damaged(directory.path(), -1, "no segment files but the durable position is " + durable, true);
+            dropped.unreadableBelowDurable(base);
             durable = base + FIRST_FRAME;
         }
         return new RecoveredTail(base, FIRST_FRAME, false, 0, 0, metadataFirstSequence(), 0);
@@ -333,8 +434,9 @@ public final class JournalRecovery
             final long gapBase = bases[0] + (long)count * segmentLength;
             if (durable > gapBase + FIRST_FRAME)
             {
-                corruption(segmentPath(gapBase), -1, "segment file missing below the durable position: " +
-                    "durablePosition=" + durable);
+                policy.damaged(segmentPath(gapBase), -1, "segment file missing below the durable position: " +
+                    "durablePosition=" + durable, true);
+                dropped.unreadableBelowDurable(gapBase);
                 durable = gapBase;
             }
             deleteFrom(count);
@@ -354,40 +456,26 @@ public final class JournalRecovery
     {
         int last = -1;
         long previousBaseSequence = -1;
-        for (int i = from; i < bases.length; i++)
+        try (SegmentFrames headers = new SegmentFrames(directory.path(), segmentLength, journalId, false, false))
         {
-            final Path path = segmentPath(bases[i]);
-            final UnsafeBuffer header;
-            final long size;
-            try
+            for (int i = from; i < bases.length; i++)
             {
-                size = Files.size(path);
-                header = SegmentHeaderReader.read(path);
+                final int status = headers.open(bases[i]);
+                if (status == SegmentFrames.NOT_STARTED)
+                {
+                    // the segment being prepared ahead of the writer, or prepared: never started, and only the last
+                    // file may be one; the scan decides whether to keep it
+                    return i == bases.length - 1 ? last : -1;
+                }
+                if (status != SegmentFrames.OPENED || headers.isCompacted() ||
+                    headers.baseSequence() < previousBaseSequence ||
+                    !Files.exists(directory.resolve(JournalDirectoryLayout.indexFileName(bases[i]))))
+                {
+                    return -1;
+                }
+                previousBaseSequence = headers.baseSequence();
+                last = i;
             }
-            catch (final IOException ex)
-            {
-                return -1;
-            }
-            if (header == null || header.getLong(SegmentDescriptor.MAGIC_OFFSET) == 0)
-            {
-                // the segment being prepared ahead of the writer, or prepared: never started, and only the last
-                // file may be one; the scan decides whether to keep it
-                return i == bases.length - 1 ? last : -1;
-            }
-            if (size != segmentLength)
-            {
-                return -1;
-            }
-            final long baseSequence = SegmentDescriptor.baseSequence(header);
-            if (SegmentDescriptor.validateHeader(header, segmentLength, bases[i], journalId) != null ||
-                SegmentDescriptor.isCompacted(header) ||
-                baseSequence < previousBaseSequence ||
-                !Files.exists(directory.resolve(JournalDirectoryLayout.indexFileName(bases[i]))))
-            {
-                return -1;
-            }
-            previousBaseSequence = baseSequence;
-            last = i;
         }
         return last;
     }
@@ -398,15 +486,17 @@ public final class JournalRecovery
         final long durableBase = durable & -(long)segmentLength;
         if (durableBase < bases[0])
         {
-            corruption(segmentPath(durableBase), -1, "segment holding the durable position was deleted: " +
-                "durablePosition=" + durable + " firstSegment=" + bases[0]);
+            policy.damaged(segmentPath(durableBase), -1, "segment holding the durable position was deleted: " +
+                "durablePosition=" + durable + " firstSegment=" + bases[0], true);
+            dropped.unreadableBelowDurable(durableBase);
             durable = bases[0] + FIRST_FRAME;
         }
         else if (durableBase > bases[last] &&
             !(durableBase == bases[last] + segmentLength && durable == durableBase + FIRST_FRAME))
         {
-            corruption(segmentPath(durableBase), -1, "segment holding the durable position is missing: " +
-                "durablePosition=" + durable);
+            policy.damaged(segmentPath(durableBase), -1, "segment holding the durable position is missing: " +
+                "durablePosition=" + durable, true);
+            dropped.unreadableBelowDurable(durableBase);
             durable = bases[last] + segmentLength;
         }
         final int segment = (int)((Math.min(durable & -(long)segmentLength, bases[last]) - bases[0]) / segmentLength);
@@ -418,109 +508,110 @@ public final class JournalRecovery
     {
         int segment = firstSegment;
         Scan scan = first;
-        final int limit = tailOnly ? scan.limit : (int)Math.min(Math.max(durable - scan.base, FIRST_FRAME), scan.limit);
-        int offset = scan.startAtIndex(limit);
-        long expectedSequence = scan.startSequence;
-        long lastTimestamp = scan.startTimestamp;
+        final int limit = fromStart ? FIRST_FRAME : tailOnly ? scan.limit :
+            (int)Math.min(Math.max(durable - scan.base, FIRST_FRAME), scan.limit);
+        FrameReader frames = scan.startAtIndex(limit);
         while (true)
         {
+            final int offset = frames.offset();
             final long position = scan.base + offset;
-            if (offset > scan.limit - HEADER_LENGTH)
+            final int result = frames.next();
+            if (result == FrameReader.RECORD)
             {
-                final Transition next = transition(segment, expectedSequence, scan.compacted);
-                if (next.scan == null)
+                if (position < durable && position + frames.alignedLength() > durable)
+                {
+                    return damagedAt(segment, scan, offset,
+                        "durable position is not a frame boundary: durablePosition=" + durable);
+                }
+                scannedBytes += frames.alignedLength();
+                scan.indexFrame(offset, frames.sequence(), frames.timestamp());
+                frames.advance();
+                continue;
+            }
+            if (result == FrameReader.NOT_WRITTEN && position >= durable)
+            {
+                return endAt(segment, scan, offset, frames.nextSequence(), frames.lastTimestamp(), null);
+            }
+            if (result == FrameReader.END_OF_SEGMENT && !scan.truncated)
+            {
+                scannedBytes += frames.limit() - offset;
+                final long expectedSequence = frames.nextSequence();
+                final long lastTimestamp = frames.lastTimestamp();
+                final Scan next = transition(segment, expectedSequence, scan.compacted);
+                if (next == null)
                 {
                     return endBeforeSegment(segment + 1, expectedSequence, lastTimestamp);
                 }
                 segment++;
-                scan = next.scan;
-                offset = FIRST_FRAME;
-                continue;
-            }
-            final int frameLength = scan.segment.getIntVolatile(offset);
-            String problem = null;
-            if (frameLength == 0 && scan.compacted)
-            {
-                // a compacted segment holds only its kept frames; the journal goes on in the next segment
-                offset = scan.limit;
-                continue;
-            }
-            if (frameLength == 0)
-            {
-                if (position >= durable)
+                scan = next;
+                frames = scan.frames.frames().position(FIRST_FRAME, expectedSequence, lastTimestamp);
+                if (scan.compacted || expectedSequence != scan.frames.baseSequence())
                 {
-                    return endAt(segment, scan, offset, expectedSequence, lastTimestamp, null);
+                    frames.position(FIRST_FRAME, scan.frames.baseSequence(), lastTimestamp);
                 }
+                continue;
+            }
+            final String problem;
+            if (result == FrameReader.NOT_WRITTEN)
+            {
                 problem = "frame length is zero below the durable position: durablePosition=" + durable;
+            }
+            else if (scan.truncated && (result == FrameReader.END_OF_SEGMENT ||
+                frames.frameLength() > frames.limit() - offset || frames.type() == FrameDescriptor.PADDING_TYPE))
+            {
+                problem = scan.truncation() + ": the frame at offset=" + offset + " ends beyond it";
             }
             else
             {
-                problem = validator.validate(scan.segment, scan.file.checksumView(), offset, frameLength,
-                    scan.limit, expectedSequence, lastTimestamp, true, scan.compacted);
-                if (problem == null && position < durable && position + FrameDescriptor.alignedLength(frameLength) >
-                    durable)
-                {
-                    problem = "durable position is not a frame boundary: durablePosition=" + durable;
-                }
+                problem = frames.reason();
             }
-            if (problem != null)
-            {
-                if (position < durable)
-                {
-                    corruption(scan.path, offset, problem);
-                }
-                return endAt(segment, scan, offset, expectedSequence, lastTimestamp, problem);
-            }
-            final int aligned = FrameDescriptor.alignedLength(frameLength);
-            scannedBytes += aligned;
-            if (FrameDescriptor.type(scan.segment, offset) == FrameDescriptor.PADDING_TYPE)
-            {
-                offset = scan.limit;
-                continue;
-            }
-            lastTimestamp = FrameDescriptor.timestamp(scan.segment, offset);
-            final long sequence = FrameDescriptor.sequence(scan.segment, offset);
-            scan.indexFrame(offset, sequence, lastTimestamp);
-            expectedSequence = sequence + 1;
-            offset += aligned;
+            return damagedAt(segment, scan, offset, problem);
         }
     }
 
-    private record Transition(Scan scan)
+    private RecoveredTail damagedAt(final int segment, final Scan scan, final int offset, final String problem)
     {
+        final FrameReader frames = scan.frames.frames();
+        final boolean belowDurable = scan.base + offset < durable;
+        policy.damaged(scan.path, offset, problem, belowDurable);
+        return endAt(segment, scan, offset, frames.nextSequence(), frames.lastTimestamp(), problem);
     }
 
-    private Transition transition(final int segment, final long expectedSequence, final boolean afterCompacted)
+    private Scan transition(final int segment, final long expectedSequence, final boolean afterCompacted)
     {
         final int next = segment + 1;
         if (next >= bases.length)
         {
-            return new Transition(null);
+            return null;
         }
         final long nextBase = bases[next];
         final Scan scan = openScan(nextBase);
         String problem = scan.headerProblem();
-        final long baseSequence = problem == null ? SegmentDescriptor.baseSequence(scan.segment) : 0;
-        if (problem == null && (afterCompacted ? baseSequence < expectedSequence : baseSequence != expectedSequence))
+        if (problem == null)
         {
-            problem = "segment base sequence: expected=" + expectedSequence + " found=" + baseSequence;
+            problem = scan.frames.continues(expectedSequence, afterCompacted);
+            if (problem != null &&
+                RepairLog.recordsGap(directory.path(), nextBase, expectedSequence, scan.frames.baseSequence()))
+            {
+                // a repair went on above the sequences of the durable records it dropped, and said so
+                problem = null;
+            }
         }
         if (problem == null)
         {
-            scan.startFresh(baseSequence);
-            return new Transition(scan);
+            scan.startFresh(scan.frames.baseSequence());
+            return scan;
         }
-        if (nextBase + FIRST_FRAME < durable)
+        // a file whose header was started held frames; a segment prepared ahead and never started did not
+        if (scan.status != SegmentFrames.NOT_STARTED && scan.status != SegmentFrames.MISSING)
         {
-            corruption(scan.path, 0, problem);
+            policy.damaged(scan.path, 0, problem, nextBase + FIRST_FRAME < durable);
         }
-        // a file too short to map has no mapping to read the magic from: it held frames if its header was started
-        if (scan.segment == null ? SegmentHeaderReader.baseSequence(scan.path) >= 0 :
-            SegmentDescriptor.magicVolatile(scan.segment) != 0)
+        else if (nextBase + FIRST_FRAME < durable)
         {
-            recordTruncation(scan.path, 0, problem);
+            policy.damaged(scan.path, 0, problem, true);
         }
-        return new Transition(null);
+        return null;
     }
 
     private RecoveredTail endAt(
@@ -531,77 +622,216 @@ public final class JournalRecovery
         final long lastTimestamp,
         final String problem)
     {
-        dropTail(scan, offset);
-        if (problem != null || droppedBytes > 0)
+        countDropped(scan, offset, nextSequence, lastTimestamp);
+        final long bytes = dropTail(scan, offset);
+        if (scan.truncated)
         {
-            recordTruncation(scan.path, offset, problem == null ? "non-zero bytes after the end of the log" : problem);
+            restoreLength(scan);
+        }
+        if (problem == null && (bytes > 0 || scan.truncated))
+        {
+            policy.damaged(scan.path, offset, scan.truncated ? scan.truncation() :
+                "non-zero bytes after the end of the log", false);
         }
         keepPreparedOrDeleteFrom(segment + 1);
-        return new RecoveredTail(
-            scan.base, offset, true, scan.entries, scan.nextIndexOffset, nextSequence, lastTimestamp);
+        return new RecoveredTail(scan.base, offset, true, scan.entries, scan.nextIndexOffset, nextSequence,
+            timestampOrZero(lastTimestamp));
     }
 
     private RecoveredTail endBeforeSegment(final int segment, final long nextSequence, final long lastTimestamp)
     {
         final long base = bases[segment - 1] + segmentLength;
         deleteFrom(segment);
-        return new RecoveredTail(base, FIRST_FRAME, false, 0, 0, nextSequence, lastTimestamp);
+        return new RecoveredTail(base, FIRST_FRAME, false, 0, 0, nextSequence, timestampOrZero(lastTimestamp));
     }
 
-    private void recordTruncation(final Path file, final long offset, final String problem)
+    private static long timestampOrZero(final long timestamp)
     {
-        if (truncatedFile == null)
+        return timestamp == Long.MIN_VALUE ? 0 : timestamp;
+    }
+
+    /**
+     * Count the records from a damage point on: valid frames through the {@link FrameReader}, and a damaged frame
+     * walked past by its length when the frame after it carries the next sequence (which shows it was a record).
+     */
+    private void countDropped(final Scan scan, final int offset, final long nextSequence, final long lastTimestamp)
+    {
+        final FrameReader frames = scan.frames.frames();
+        frames.position(offset, nextSequence, lastTimestamp);
+        int unconfirmed = -1;
+        while (true)
         {
-            truncatedFile = file;
-            truncatedOffset = offset;
-            reason = problem;
+            final int at = frames.offset();
+            final int result = frames.next();
+            if (result == FrameReader.RECORD)
+            {
+                unconfirmed = -1;
+                dropped.record(frames.sequence());
+                frames.advance();
+                continue;
+            }
+            final boolean walkable = result == FrameReader.DAMAGED && frames.frameLength() >= HEADER_LENGTH &&
+                frames.frameLength() <= frames.limit() - at && frames.type() != FrameDescriptor.PADDING_TYPE;
+            if (walkable && at == offset)
+            {
+                unconfirmed = at;
+                dropped.record(frames.nextSequence());
+                frames.position(at + frames.alignedLength(), frames.nextSequence() + 1, frames.lastTimestamp());
+                continue;
+            }
+            if (unconfirmed >= 0)
+            {
+                // nothing after the damaged frame shows it was a record
+                unreadableFrom(scan, unconfirmed);
+            }
+            if (result != FrameReader.END_OF_SEGMENT || scan.truncated)
+            {
+                // a zero length, damage or the end of a cut file: what the bytes from here held below the durable
+                // position cannot be told
+                unreadableFrom(scan, at);
+            }
+            return;
         }
     }
 
-    private void corruption(final Path file, final long offset, final String problem)
+    private void unreadableFrom(final Scan scan, final int offset)
     {
-        if (mode == RecoveryMode.STRICT)
+        if (scan.base + offset < durable)
         {
-            throw new JournalCorruptionException(file, offset, problem, REPAIR_ADVICE);
+            dropped.unreadableBelowDurable(scan.base + offset);
         }
-        corruptionRepaired = true;
     }
 
-    private void dropTail(final Scan scan, final int offset)
+    /**
+     * Clear from a damage point to the end of the segment's bytes and count what was there.
+     *
+     * @return bytes dropped.
+     */
+    private long dropTail(final Scan scan, final int offset)
     {
-        final UnsafeBuffer buffer = scan.segment;
+        final UnsafeBuffer buffer = scan.buffer;
         final int end = scan.limit;
-        int walk = offset;
-        while (walk <= end - HEADER_LENGTH)
-        {
-            final int length = buffer.getInt(walk);
-            if (length < HEADER_LENGTH || FrameDescriptor.alignedLength(length) > end - walk)
-            {
-                break;
-            }
-            if (FrameDescriptor.type(buffer, walk) != FrameDescriptor.PADDING_TYPE)
-            {
-                droppedRecords++;
-            }
-            walk += FrameDescriptor.alignedLength(length);
-        }
         // On the writer's own boot the page cache survived: beyond the last committed frame there can be at most one
-        // partly written frame, so clearing a maximum frame's length is enough. After a reboot anything may be there.
+        // partly written frame, so clearing a maximum frame's length is enough. After a reboot anything may be there,
+        // and a truncated file is read to its end.
         final int maxFrame = metadata.writerMaxFrameLength();
-        final int clearTo = sameBoot && maxFrame > 0 ? (int)Math.min(end, (long)offset + maxFrame) : end;
+        final int clearTo = sameBoot && maxFrame > 0 && !scan.truncated ?
+            (int)Math.min(end, (long)offset + maxFrame) : end;
         int lastNonZero = -1;
-        for (int i = offset; i < clearTo; i += Long.BYTES)
+        int i = offset;
+        for (; i + Long.BYTES <= clearTo; i += Long.BYTES)
         {
             if (buffer.getLong(i) != 0)
             {
-                buffer.putLong(i, 0);
+                if (!planOnly)
+                {
+                    buffer.putLong(i, 0);
+                }
                 lastNonZero = i + Long.BYTES;
             }
         }
+        for (; i < clearTo; i++)
+        {
+            if (buffer.getByte(i) != 0)
+            {
+                if (!planOnly)
+                {
+                    buffer.putByte(i, (byte)0);
+                }
+                lastNonZero = i + 1;
+            }
+        }
+        long bytes = 0;
         if (lastNonZero > 0)
         {
-            droppedBytes += lastNonZero - offset;
+            bytes = lastNonZero - offset;
             scan.dirty = true;
+        }
+        if (scan.truncated)
+        {
+            // durable bytes that were cut off with the file's end
+            final long cutFrom = scan.base + Math.max(offset, scan.limit);
+            bytes += Math.max(0, Math.min(durable, scan.base + segmentLength) - cutFrom);
+        }
+        dropped.bytes(bytes);
+        return bytes;
+    }
+
+    /**
+     * Give a truncated segment file its full length again, zeros after the frames kept, so the writer continues in
+     * it.
+     */
+    private void restoreLength(final Scan scan)
+    {
+        if (!planOnly)
+        {
+            directory.extend(JournalDirectoryLayout.segmentFileName(scan.base), segmentLength);
+            scan.dirty = true;
+        }
+    }
+
+    /**
+     * After durable records were lost, start the journal again above every sequence they had: seal the kept tail
+     * segment with a padding frame and start the next segment with the first sequence after the gap, so the gap
+     * lies at a segment boundary, where the repair log names it.
+     */
+    private RecoveredTail startAfterGap(final RecoveredTail end, final long nextSequence)
+    {
+        long newBase = end.basePosition();
+        if (end.segmentStarted())
+        {
+            sealWithPadding(end);
+            newBase = end.basePosition() + segmentLength;
+        }
+        final String name = JournalDirectoryLayout.segmentFileName(newBase);
+        if (preparedNextBase == newBase)
+        {
+            preparedNextBase = -1;
+        }
+        else
+        {
+            directory.delete(JournalDirectoryLayout.indexFileName(newBase));
+            directory.delete(name);
+            directory.allocate(name, segmentLength);
+        }
+        deletedAny = true;
+        final Path path = directory.resolve(name);
+        try (MappedFile file = MappedFile.map(path, segmentLength, false))
+        {
+            final java.time.Instant now = java.time.Instant.now();
+            SegmentDescriptor.writeHeader(file.buffer(), segmentLength, newBase, nextSequence,
+                now.getEpochSecond() * 1_000_000_000L + now.getNano(), journalId, 0);
+            file.force(0, FIRST_FRAME, null);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot start the segment after a repair's gap: file=" + path, ex);
+        }
+        final Scan scan = openScan(newBase);
+        scan.startFresh(nextSequence);
+        return new RecoveredTail(newBase, FIRST_FRAME, true, 0, 0, nextSequence, end.lastTimestamp());
+    }
+
+    private void sealWithPadding(final RecoveredTail end)
+    {
+        final int remaining = segmentLength - end.offset();
+        if (remaining < HEADER_LENGTH)
+        {
+            return;
+        }
+        final Path path = segmentPath(end.basePosition());
+        try (MappedFile file = MappedFile.map(path, segmentLength, false))
+        {
+            final long frameAddress = file.address() + end.offset();
+            FrameWriter.writeHeader(frameAddress, end.nextSequence(), end.lastTimestamp(), FrameDescriptor.PADDING_TYPE,
+                0, 0, 0);
+            FrameWriter.commit(frameAddress, file.checksumView(), end.offset(), remaining, HEADER_LENGTH,
+                new FrameChecksum());
+            file.force(end.offset(), end.offset() + HEADER_LENGTH, null);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot seal the segment before a repair's gap: file=" + path, ex);
         }
     }
 
@@ -648,6 +878,14 @@ public final class JournalRecovery
             final long base = bases[i];
             final boolean heldData = countDeletedSegment(base);
             final String segmentName = JournalDirectoryLayout.segmentFileName(base);
+            if (planOnly)
+            {
+                if (heldData)
+                {
+                    deleted.add(segmentName);
+                }
+                continue;
+            }
             directory.delete(JournalDirectoryLayout.indexFileName(base));
             if (directory.delete(segmentName))
             {
@@ -662,56 +900,71 @@ public final class JournalRecovery
     }
 
     /**
-     * Count what a segment about to be deleted held.
+     * Count what a segment about to be deleted held: its records through the {@link FrameReader}, the sequences its
+     * header says were handed out before it, and its bytes up to the last non-zero one.
      *
      * @return false for a segment allocated ahead of the writer that never held a frame.
      */
     private boolean countDeletedSegment(final long base)
     {
         final Path path = segmentPath(base);
-        try
+        try (SegmentFrames segment = new SegmentFrames(directory.path(), segmentLength, journalId, true, false)
+            .acceptTruncated(true))
         {
-            if (Files.size(path) < segmentLength)
+            final int status = segment.open(base);
+            if (status == SegmentFrames.MISSING)
             {
-                droppedBytes += Files.size(path);
-                return Files.size(path) > 0;
+                return false;
             }
-            try (MappedFile file = MappedFile.map(path, segmentLength, true))
+            if (status != SegmentFrames.OPENED)
             {
-                final UnsafeBuffer buffer = file.buffer();
-                if (SegmentDescriptor.magicVolatile(buffer) == 0 && isZero(buffer, 0, PAGE_SIZE))
+                final long size = Files.size(path);
+                if (status == SegmentFrames.NOT_STARTED && size >= PAGE_SIZE)
                 {
-                    return false;
-                }
-                int walk = FIRST_FRAME;
-                while (walk <= segmentLength - HEADER_LENGTH)
-                {
-                    final int length = buffer.getInt(walk);
-                    if (length < HEADER_LENGTH || FrameDescriptor.alignedLength(length) > segmentLength - walk)
+                    try (MappedFile file = MappedFile.map(path, PAGE_SIZE, true))
                     {
-                        break;
-                    }
-                    if (FrameDescriptor.type(buffer, walk) != FrameDescriptor.PADDING_TYPE)
-                    {
-                        droppedRecords++;
-                    }
-                    walk += FrameDescriptor.alignedLength(length);
-                }
-                int lastNonZero = 0;
-                for (int i = 0; i < segmentLength; i += Long.BYTES)
-                {
-                    if (buffer.getLong(i) != 0)
-                    {
-                        lastNonZero = i + Long.BYTES;
+                        if (isZero(file.buffer(), 0, PAGE_SIZE))
+                        {
+                            return false;
+                        }
                     }
                 }
-                droppedBytes += lastNonZero;
-                return true;
+                if (base + FIRST_FRAME < durable)
+                {
+                    dropped.unreadableBelowDurable(base);
+                }
+                dropped.bytes(size);
+                return size > 0;
             }
+            // the records before this segment were handed out, whether or not recovery could read them
+            dropped.segmentStartsAt(base, segment.baseSequence());
+            final FrameReader frames = segment.frames();
+            int result;
+            while ((result = frames.next()) == FrameReader.RECORD)
+            {
+                dropped.record(frames.sequence());
+                frames.advance();
+            }
+            if ((result == FrameReader.DAMAGED || segment.isTruncated()) && base + frames.offset() < durable)
+            {
+                dropped.unreadableBelowDurable(base + frames.offset());
+            }
+            final UnsafeBuffer buffer = segment.file().buffer();
+            int lastNonZero = 0;
+            for (int i = 0; i + Long.BYTES <= segment.limit(); i += Long.BYTES)
+            {
+                if (buffer.getLong(i) != 0)
+                {
+                    lastNonZero = i + Long.BYTES;
+                }
+            }
+            dropped.bytes(lastNonZero);
+            return true;
         }
         catch (final IOException ex)
         {
             // it is being deleted; what it held is counted as well as it can be
+            dropped.unreadableBelowDurable(base);
             return true;
         }
     }
@@ -735,73 +988,79 @@ public final class JournalRecovery
 
     private Scan openScan(final long base)
     {
-        final Scan scan = new Scan(base, segmentPath(base));
+        final Scan scan = new Scan(base);
         touched.add(scan);
         return scan;
     }
 
     /**
-     * A segment and its index mapped for scanning, with the index being rebuilt as frames are validated.
+     * A segment opened through {@link SegmentFrames} (read-write, unless only planning) and its index, rebuilt as
+     * the {@link FrameReader} passes frames.
      */
     private final class Scan implements AutoCloseable
     {
         private final long base;
         private final Path path;
-        private MappedFile file;
-        private UnsafeBuffer segment;
-        private String sizeProblem;
+        private final SegmentFrames frames;
+        private final int status;
+        private UnsafeBuffer buffer;
         private int limit;
         private boolean compacted;
+        private boolean truncated;
         private MappedFile indexFile;
         private int interval;
         private int capacity;
         private int entries;
         private int nextIndexOffset;
-        private long startSequence;
-        private long startTimestamp;
         private boolean dirty;
 
-        private Scan(final long base, final Path path)
+        private Scan(final long base)
         {
             this.base = base;
-            this.path = path;
-            try
+            this.frames = new SegmentFrames(directory.path(), segmentLength, journalId, true, !planOnly)
+                .acceptTruncated(true);
+            this.status = frames.open(base);
+            this.path = frames.path();
+            if (status == SegmentFrames.OPENED)
             {
-                final long size = Files.size(path);
-                final UnsafeBuffer header = SegmentHeaderReader.read(path);
-                compacted = header != null && SegmentDescriptor.isCompacted(header);
-                if (size < segmentLength && !compacted)
-                {
-                    sizeProblem = "segment file truncated: length=" + size + " expected=" + segmentLength;
-                    return;
-                }
-                // a compacted segment holds only its kept frames, rounded up to a page
-                limit = (int)Math.min(size, segmentLength);
-                file = MappedFile.map(path, limit, false);
-                segment = file.buffer();
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException("cannot map segment for recovery: file=" + path, ex);
+                buffer = frames.file().buffer();
+                limit = frames.limit();
+                compacted = frames.isCompacted();
+                truncated = frames.isTruncated();
             }
         }
 
         private String headerProblem()
         {
-            if (sizeProblem != null)
+            switch (status)
             {
-                return sizeProblem;
+                case SegmentFrames.OPENED:
+                    return null;
+                case SegmentFrames.NOT_STARTED:
+                    return "segment never started: header is zero";
+                case SegmentFrames.MISSING:
+                    return "segment file missing";
+                default:
+                    return frames.problem();
             }
-            if (SegmentDescriptor.magicVolatile(segment) == 0)
-            {
-                return "segment never started: header is zero";
-            }
-            return SegmentDescriptor.validateHeader(segment, segmentLength, base, journalId);
         }
 
-        private int startAtIndex(final int limitOffset)
+        private String truncation()
         {
-            openIndex();
+            return "segment file truncated: length=" + limit + " expected=" + segmentLength;
+        }
+
+        /**
+         * Position the reader at the last index entry at or below a limit that checks out against its frame, or at
+         * the first frame, and clear the entries after it, which the scan rebuilds.
+         */
+        private FrameReader startAtIndex(final int limitOffset)
+        {
+            final FrameReader reader = frames.frames();
+            if (!openIndex())
+            {
+                return reader.position(FIRST_FRAME, frames.baseSequence(), Long.MIN_VALUE);
+            }
             int entry = -1;
             for (int i = 0; i < capacity; i++)
             {
@@ -818,42 +1077,53 @@ public final class JournalRecovery
             }
             if (entry < 0)
             {
-                startFresh(SegmentDescriptor.baseSequence(segment));
-                return FIRST_FRAME;
+                clearEntriesFrom(0);
+                return reader.position(FIRST_FRAME, frames.baseSequence(), Long.MIN_VALUE);
             }
             final int frameOffset = IndexDescriptor.frameOffsetVolatile(indexFile.buffer(), entry);
-            startSequence = IndexDescriptor.sequence(indexFile.buffer(), entry);
+            final long startSequence = IndexDescriptor.sequence(indexFile.buffer(), entry);
             // the entry before bounds the previous frame's timestamp only if it checks out too: a damaged entry's
             // timestamp would fail the first frame scanned and truncate good records
-            startTimestamp = entry > 0 && entryMatchesFrame(entry - 1) ?
-                IndexDescriptor.timestamp(indexFile.buffer(), entry - 1) : 0;
+            final long startTimestamp = entry > 0 && entryMatchesFrame(entry - 1) ?
+                IndexDescriptor.timestamp(indexFile.buffer(), entry - 1) : Long.MIN_VALUE;
             clearEntriesFrom(entry);
-            return frameOffset;
+            return reader.position(frameOffset, startSequence, startTimestamp);
         }
 
+        /**
+         * An index entry is a hint: it must point at a frame start that carries its sequence and timestamp. The
+         * frame itself is then judged by the {@link FrameReader}.
+         */
         private boolean entryMatchesFrame(final int entry)
         {
             final UnsafeBuffer index = indexFile.buffer();
             final int frameOffset = IndexDescriptor.frameOffsetVolatile(index, entry);
             return frameOffset >= FIRST_FRAME && frameOffset <= limit - HEADER_LENGTH &&
                 (frameOffset & (FrameDescriptor.FRAME_ALIGNMENT - 1)) == 0 &&
-                segment.getInt(frameOffset) >= HEADER_LENGTH &&
-                FrameDescriptor.sequence(segment, frameOffset) == IndexDescriptor.sequence(index, entry) &&
-                FrameDescriptor.timestamp(segment, frameOffset) == IndexDescriptor.timestamp(index, entry) &&
+                buffer.getInt(frameOffset) >= HEADER_LENGTH &&
+                FrameDescriptor.sequence(buffer, frameOffset) == IndexDescriptor.sequence(index, entry) &&
+                FrameDescriptor.timestamp(buffer, frameOffset) == IndexDescriptor.timestamp(index, entry) &&
                 (entry == 0 ? frameOffset == FIRST_FRAME :
                     IndexDescriptor.frameOffsetVolatile(index, entry - 1) < frameOffset);
         }
 
         private void startFresh(final long baseSequence)
         {
-            openIndex();
-            startSequence = baseSequence;
-            startTimestamp = 0;
-            clearEntriesFrom(0);
+            frames.frames().position(FIRST_FRAME, baseSequence, Long.MIN_VALUE);
+            if (openIndex())
+            {
+                clearEntriesFrom(0);
+            }
         }
 
         private void clearEntriesFrom(final int entry)
         {
+            entries = entry;
+            nextIndexOffset = 0;
+            if (planOnly)
+            {
+                return;
+            }
             final UnsafeBuffer index = indexFile.buffer();
             for (int i = entry; i < capacity; i++)
             {
@@ -863,13 +1133,11 @@ public final class JournalRecovery
                     index.setMemory(offset, IndexDescriptor.ENTRY_LENGTH, (byte)0);
                 }
             }
-            entries = entry;
-            nextIndexOffset = 0;
         }
 
         private void indexFrame(final int frameOffset, final long sequence, final long timestamp)
         {
-            if (frameOffset >= nextIndexOffset && entries < capacity)
+            if (indexFile != null && !planOnly && frameOffset >= nextIndexOffset && entries < capacity)
             {
                 final UnsafeBuffer index = indexFile.buffer();
                 if (IndexDescriptor.frameOffsetVolatile(index, entries) != frameOffset)
@@ -881,11 +1149,17 @@ public final class JournalRecovery
             }
         }
 
-        private void openIndex()
+        /**
+         * Map the segment's index, recreating it when missing or damaged; when only planning, map a valid one
+         * read-only and never create one.
+         *
+         * @return true when there is an index to use.
+         */
+        private boolean openIndex()
         {
             if (indexFile != null)
             {
-                return;
+                return true;
             }
             final String name = JournalDirectoryLayout.indexFileName(base);
             final Path indexPath = directory.resolve(name);
@@ -897,23 +1171,32 @@ public final class JournalRecovery
                     if (size >= IndexDescriptor.HEADER_LENGTH)
                     {
                         final MappedFile candidate = MappedFile.map(indexPath, (int)Math.min(size, Integer.MAX_VALUE),
-                            false);
-                        final UnsafeBuffer buffer = candidate.buffer();
-                        if (IndexDescriptor.isHeaderValid(buffer, base, journalId) &&
-                            size >= IndexDescriptor.fileLength(segmentLength, IndexDescriptor.interval(buffer)))
+                            planOnly);
+                        final UnsafeBuffer index = candidate.buffer();
+                        if (IndexDescriptor.isHeaderValid(index, base, journalId) &&
+                            size >= IndexDescriptor.fileLength(segmentLength, IndexDescriptor.interval(index)))
                         {
-                            useIndex(candidate, IndexDescriptor.interval(buffer));
-                            return;
+                            useIndex(candidate, IndexDescriptor.interval(index));
+                            return true;
                         }
                         candidate.close();
                     }
+                    if (planOnly)
+                    {
+                        return false;
+                    }
                     directory.delete(name);
+                }
+                if (planOnly)
+                {
+                    return false;
                 }
                 directory.allocate(name, IndexDescriptor.fileLength(segmentLength, indexInterval));
                 final MappedFile created = MappedFile.map(
                     indexPath, IndexDescriptor.fileLength(segmentLength, indexInterval), false);
                 IndexDescriptor.writeHeader(created.buffer(), base, journalId, indexInterval);
                 useIndex(created, indexInterval);
+                return true;
             }
             catch (final IOException ex)
             {
@@ -931,9 +1214,9 @@ public final class JournalRecovery
 
         private void force()
         {
-            if (file != null && dirty)
+            if (frames.file() != null && dirty)
             {
-                file.force(0, limit, null);
+                frames.file().force(0, limit, null);
             }
             if (indexFile != null)
             {
@@ -943,11 +1226,7 @@ public final class JournalRecovery
 
         public void close()
         {
-            if (file != null)
-            {
-                file.close();
-                file = null;
-            }
+            frames.close();
             if (indexFile != null)
             {
                 indexFile.close();

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -110,6 +111,73 @@ public final class JournalDirectory
     }
 
     /**
+     * Lengthen an existing file to a length with zeros written through the file system (real blocks, as
+     * {@link #allocate} does), keeping its bytes; for a segment file that was cut short and is repaired.
+     *
+     * @param name   of the file.
+     * @param length bytes it must have.
+     * @throws StorageSpaceException when the disk or a file size limit refuses the space.
+     */
+    public synchronized void extend(final String name, final long length)
+    {
+        final Path file = path.resolve(name);
+        long written = 0;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ))
+        {
+            long position = channel.size();
+            while (position < length)
+            {
+                final int chunk = (int)Math.min(ZERO_CHUNK, length - position);
+                zeros.clear().limit(chunk);
+                while (zeros.hasRemaining())
+                {
+                    final int count = channel.write(zeros, position);
+                    position += count;
+                    written += count;
+                }
+            }
+            channel.force(false);
+        }
+        catch (final IOException ex)
+        {
+            throw new StorageSpaceException(file, length, written, ex);
+        }
+    }
+
+    /**
+     * Append a line of text to a file, creating it with the journal's permissions, and force it.
+     *
+     * @param name of the file.
+     * @param line without its line feed.
+     */
+    public synchronized void appendLine(final String name, final String line)
+    {
+        final Path file = path.resolve(name);
+        try
+        {
+            final boolean existed = Files.exists(file);
+            try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND))
+            {
+                if (!existed)
+                {
+                    Files.setPosixFilePermissions(file, permissions);
+                }
+                final ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining())
+                {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot append to file: file=" + file, ex);
+        }
+    }
+
+    /**
      * Rename a file within the directory, replacing the target atomically.
      *
      * @param from name of the file.
@@ -192,6 +260,7 @@ public final class JournalDirectory
                 else if (!name.equals(JournalDirectoryLayout.METADATA_FILE) &&
                     !name.equals(JournalDirectoryLayout.LOCK_FILE) &&
                     !name.equals(JournalDirectoryLayout.SNAPSHOTS_DIRECTORY) &&
+                    !name.equals(JournalDirectoryLayout.REPAIR_LOG_FILE) &&
                     !name.endsWith(JournalDirectoryLayout.COMPACTION_TEMPORARY_SUFFIX) && !allowedNames.contains(name))
                 {
                     foreign.add(name);

@@ -238,7 +238,8 @@ public final class MetadataFile implements AutoCloseable
         if (slot < 0)
         {
             throw new JournalCorruptionException(file.path(), MetadataDescriptor.DURABLE_SLOT_A_OFFSET,
-                "both durable position slots are damaged", "open with RecoveryMode.TRUNCATE_CORRUPTION to rescan");
+                "both durable position slots are damaged", "run 'varve repair " + file.path().getParent() +
+                "' (embedded: open with RecoveryMode.TRUNCATE_CORRUPTION) to rescan");
         }
         return MetadataDescriptor.slotPosition(buffer, slot);
     }

@@ -41,6 +41,7 @@ public final class SegmentFrames implements AutoCloseable
     private final boolean writable;
     private final FrameReader frames;
 
+    private boolean acceptTruncated;
     private MappedFile file;
     private long base = -1;
     private Path path;
@@ -69,6 +70,21 @@ public final class SegmentFrames implements AutoCloseable
         this.journalId = journalId;
         this.writable = writable;
         this.frames = new FrameReader(verifyChecksums);
+    }
+
+    /**
+     * Whether {@link #open(long)} reads a live segment whose file is shorter than the segment length (cut by a crash
+     * or by hand) instead of calling it {@link #DAMAGED}: its frames are then read up to where its bytes end, and
+     * {@link #isTruncated()} says so. Recovery repairs such a file and keeps the frames it still holds; readers that
+     * only report leave this off. Default false.
+     *
+     * @param acceptTruncated true to open truncated live segments.
+     * @return this.
+     */
+    public SegmentFrames acceptTruncated(final boolean acceptTruncated)
+    {
+        this.acceptTruncated = acceptTruncated;
+        return this;
     }
 
     /**
@@ -113,7 +129,7 @@ public final class SegmentFrames implements AutoCloseable
             return damaged(headerProblem);
         }
         compacted = SegmentDescriptor.isCompacted(header);
-        if (size < segmentLength && !compacted)
+        if (size < segmentLength && !compacted && !acceptTruncated)
         {
             return damaged("segment file truncated: length=" + size + " expected=" + segmentLength);
         }
@@ -300,6 +316,18 @@ public final class SegmentFrames implements AutoCloseable
     public boolean isSealedCompacted()
     {
         return sealed;
+    }
+
+    /**
+     * Whether the open segment is a live segment whose file is shorter than the segment length, opened because of
+     * {@link #acceptTruncated(boolean)}: its frames end where its bytes do, and the end of its frames is not the end
+     * of the segment.
+     *
+     * @return true when truncated.
+     */
+    public boolean isTruncated()
+    {
+        return !compacted && limit < segmentLength;
     }
 
     /**

@@ -136,10 +136,107 @@ class JournalRecoveryTest
         {
             final RecoveryReport report = journal.recoveryReport();
             assertTrue(report.corruptionRepaired());
-            assertEquals(98, report.nextSequence());
-            assertEquals(2, report.droppedRecords());
+            assertEquals(2, report.droppedRecords(), report.toString());
+            assertTrue(report.droppedRecordsExact(), report.toString());
+            assertEquals(98, report.firstDroppedSequence());
+            assertEquals(99, report.lastDroppedSequence());
+            assertEquals(100, report.nextSequence(), "durable sequences 98 and 99 are never handed out again");
+            assertEquals(100, journal.appender().nextSequence());
         }
         assertEquals(98, countRecords());
+    }
+
+    private void truncate(final Path file, final long length) throws Exception
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(length);
+        }
+    }
+
+    private static final int RECORDS_PER_SEGMENT = (SEGMENT_LENGTH - SegmentDescriptor.HEADER_LENGTH) /
+        FrameDescriptor.alignedLength(FrameDescriptor.HEADER_LENGTH + PAYLOAD);
+
+    @Test
+    void shouldKeepEveryIntactFrameOfATruncatedLastSegmentReportExactlyWhatWasDroppedAndNeverReuseItsSequences()
+        throws Exception
+    {
+        final int records = 2 * RECORDS_PER_SEGMENT + 350;
+        write(records);
+        final Path last = dir.resolve(JournalDirectoryLayout.segmentFileName(2L * SEGMENT_LENGTH));
+        truncate(last, SEGMENT_LENGTH / 2);
+        final int frame = FrameDescriptor.alignedLength(FrameDescriptor.HEADER_LENGTH + PAYLOAD);
+        final int keptInLast = (SEGMENT_LENGTH / 2 - SegmentDescriptor.HEADER_LENGTH) / frame;
+        final long firstLost = 2L * RECORDS_PER_SEGMENT + keptInLast;
+
+        final JournalCorruptionException refused = assertThrows(JournalCorruptionException.class,
+            () -> open(RecoveryMode.STRICT));
+        assertTrue(refused.getMessage().contains("varve repair " + dir), refused.getMessage());
+        assertEquals(SegmentDescriptor.HEADER_LENGTH + (long)keptInLast * frame, refused.offset());
+
+        try (Journal journal = open(RecoveryMode.TRUNCATE_CORRUPTION))
+        {
+            final RecoveryReport report = journal.recoveryReport();
+            assertTrue(report.corruptionRepaired(), report.toString());
+            assertEquals(last, report.truncatedFile());
+            assertEquals(SegmentDescriptor.HEADER_LENGTH + (long)keptInLast * frame, report.truncatedOffset());
+            assertEquals(records - firstLost, report.droppedRecords(), report.toString());
+            assertTrue(report.droppedRecordsExact(), report.toString());
+            assertEquals(firstLost, report.firstDroppedSequence());
+            assertEquals(records - 1, report.lastDroppedSequence());
+            assertTrue(report.droppedBytes() >= (records - firstLost - 1) * (long)frame, report.toString());
+            assertEquals(records, report.nextSequence());
+            assertEquals(records, journal.appender().nextSequence(), "no durable record's sequence is reused");
+            final UnsafeBuffer next = new UnsafeBuffer(new byte[8]);
+            next.putLong(0, records, LITTLE_ENDIAN);
+            journal.appender().append(next, 0, 8);
+        }
+        assertEquals(SEGMENT_LENGTH, Files.size(last), "the truncated segment has its full length again");
+        assertEquals(firstLost + 1, countRecords(), "every intact frame before the cut is kept, and the new one");
+        final String log = Files.readString(dir.resolve(JournalDirectoryLayout.REPAIR_LOG_FILE));
+        assertTrue(log.contains("file=" + last), log);
+        assertTrue(log.contains("firstDroppedSequence=" + firstLost + " lastDroppedSequence=" + (records - 1)), log);
+        assertTrue(log.contains("sequenceGap=" + firstLost + ".." + (records - 1)), log);
+        try (Journal journal = open(RecoveryMode.STRICT))
+        {
+            assertEquals(records + 1, journal.appender().nextSequence(), "the repaired journal opens strict");
+        }
+        try (Journal journal = open(RecoveryMode.TRUNCATE_CORRUPTION))
+        {
+            assertFalse(journal.recoveryReport().droppedAnything(),
+                "a repair reads every frame and accepts the gap the repair log records: " + journal.recoveryReport());
+            assertEquals(records + 1, journal.appender().nextSequence());
+        }
+        Files.delete(dir.resolve(JournalDirectoryLayout.REPAIR_LOG_FILE));
+        final RecoveryReport unrecorded = JournalRecovery.plan(dir);
+        assertTrue(unrecorded.corruptionRepaired(), "a gap no repair recorded is damage: " + unrecorded);
+        assertTrue(unrecorded.reason().contains("segment base sequence: expected=" + firstLost + " found=" + records),
+            unrecorded.reason());
+    }
+
+    @Test
+    void shouldCountTheRecordsOfATruncatedMiddleSegmentFromTheNextSegmentsBaseSequence() throws Exception
+    {
+        final int records = 2 * RECORDS_PER_SEGMENT + 350;
+        write(records);
+        // recovery reads from the durable position on: put it in the middle segment, beyond the cut
+        rewindDurablePosition(dir, recordPositions(dir, SEGMENT_LENGTH).get(RECORDS_PER_SEGMENT + 400));
+        final Path middle = dir.resolve(JournalDirectoryLayout.segmentFileName(SEGMENT_LENGTH));
+        truncate(middle, SEGMENT_LENGTH / 2);
+        final int frame = FrameDescriptor.alignedLength(FrameDescriptor.HEADER_LENGTH + PAYLOAD);
+        final long firstLost = RECORDS_PER_SEGMENT + (SEGMENT_LENGTH / 2 - SegmentDescriptor.HEADER_LENGTH) / frame;
+
+        try (Journal journal = open(RecoveryMode.TRUNCATE_CORRUPTION))
+        {
+            final RecoveryReport report = journal.recoveryReport();
+            assertEquals(records - firstLost, report.droppedRecords(), report.toString());
+            assertTrue(report.droppedRecordsExact(), report.toString());
+            assertEquals(firstLost, report.firstDroppedSequence());
+            assertEquals(records - 1, report.lastDroppedSequence());
+            assertEquals(records, journal.appender().nextSequence());
+            assertEquals(List.of(JournalDirectoryLayout.segmentFileName(2L * SEGMENT_LENGTH)), report.deletedFiles());
+        }
+        assertEquals(firstLost, countRecords());
     }
 
     @Test
