@@ -174,13 +174,13 @@ public final class Tailer implements AutoCloseable
         nextDamageCheck = now + DAMAGE_CHECK_NANOS;
         final long durable = durablePosition.get();
         final String why;
-        if (durable > position)
+        if (MappedSegment.isStarted(segmentPath(basePosition + segmentLength)))
+        {
+            why = "the journal continues in " + JournalDirectoryLayout.segmentFileName(basePosition + segmentLength);
+        }
+        else if (durable > position)
         {
             why = "the durable position is past it: durablePosition=" + durable;
-        }
-        else if (MappedSegment.isStarted(segmentPath(basePosition + segmentLength)))
-        {
-            why = "the writer has rolled to " + JournalDirectoryLayout.segmentFileName(basePosition + segmentLength);
         }
         else
         {
@@ -286,25 +286,22 @@ public final class Tailer implements AutoCloseable
     private void checkNotStarted(final long base, final Path file, final long now)
     {
         final long durable = durablePosition.get();
-        final String why;
-        if (durable > base + SegmentDescriptor.HEADER_LENGTH)
-        {
-            why = "the durable position is past its start: durablePosition=" + durable;
-        }
-        else
+        final boolean durablePast = durable > base + SegmentDescriptor.HEADER_LENGTH;
+        if (!durablePast)
         {
             if (now - nextDamageCheck < 0)
             {
                 return;
             }
             nextDamageCheck = now + DAMAGE_CHECK_NANOS;
-            final long later = firstStartedAfter(base);
-            if (later < 0)
-            {
-                return;
-            }
-            why = "the journal continues in " + JournalDirectoryLayout.segmentFileName(later);
         }
+        final long later = firstStartedAfter(base);
+        if (later < 0 && !durablePast)
+        {
+            return;
+        }
+        final String why = later >= 0 ? "the journal continues in " + JournalDirectoryLayout.segmentFileName(later) :
+            "the durable position is past its start: durablePosition=" + durable;
         // read again after the signal: the writer starts a segment before any after it
         if (!MappedSegment.isStarted(file))
         {
