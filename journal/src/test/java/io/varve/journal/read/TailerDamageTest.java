@@ -108,7 +108,8 @@ class TailerDamageTest
                 tailer.poll((buffer, offset, length, sequence, timestamp, type) ->
                 {
                     assertEquals(next[0]++, sequence);
-                    assertTrue(ChildWriter.matches((UnsafeBuffer)buffer, offset, length, sequence), "record " + sequence);
+                    assertTrue(ChildWriter.matches((UnsafeBuffer)buffer, offset, length, sequence),
+                        "record " + sequence);
                 }, 1000);
                 Thread.sleep(1);
             }
