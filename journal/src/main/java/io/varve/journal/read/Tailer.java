@@ -47,7 +47,10 @@ public final class Tailer implements AutoCloseable
     static final String DAMAGE_ADVICE = "run 'varve verify %s' to see every damaged frame";
 
     private static final long SEGMENT_RETRY_NANOS = 100_000;
-    /** How often a waiting tailer lists the directory to tell a segment not started yet from a damaged one. */
+    /**
+     * How often a waiting tailer looks at the files (the directory, the next segment's header) to tell a frame or
+     * segment not written yet from a damaged one.
+     */
     private static final long DAMAGE_CHECK_NANOS = 10_000_000;
 
     private final JournalReader reader;
@@ -108,8 +111,9 @@ public final class Tailer implements AutoCloseable
         {
             throw new JournalClosedException("tailer of journal " + directory);
         }
-        if (segment == null && !advanceSegment())
+        if (segment == null && (!advanceSegment() || segment == null))
         {
+            // parked before a segment not started yet: the reader is not wrapped over any mapping
             return 0;
         }
         final FrameReader frames = this.frames;
@@ -162,8 +166,9 @@ public final class Tailer implements AutoCloseable
     private void checkNotWritten()
     {
         final long position = basePosition + frames.offset();
-        if (writerPosition.get() <= position)
+        if (writerPosition.get() <= position || frames.next() != FrameReader.NOT_WRITTEN)
         {
+            // the live edge, or committed while we looked (the writer commits a frame before it moves the counter)
             return;
         }
         final long now = System.nanoTime();
