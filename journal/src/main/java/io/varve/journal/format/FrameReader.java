@@ -154,35 +154,18 @@ public final class FrameReader
         this.frameLength = frameLength;
         if (frameLength == 0)
         {
-            if (kind == LIVE)
-            {
-                return NOT_WRITTEN;
-            }
-            if (kind == COMPACTED_OPEN_END)
-            {
-                return END_OF_SEGMENT;
-            }
-            return damaged("frame length is zero before the end of a compacted segment's frames: end=" + limit);
+            return zeroLength();
         }
         // compare before aligning: lengths near Integer.MAX_VALUE align to a negative number
         if (frameLength < HEADER_LENGTH || frameLength > remaining)
         {
-            return damaged("frame length out of range: length=" + frameLength + " min=" + HEADER_LENGTH +
-                " max=" + remaining);
+            return lengthOutOfRange(frameLength, remaining);
         }
         final int type = UnsafeApi.getInt(frameAddress + TYPE_OFFSET);
         this.type = type;
-        if (type < 0)
+        if (type < 0 && (type != PADDING_TYPE || frameLength != remaining))
         {
-            if (type != PADDING_TYPE)
-            {
-                return damaged("reserved record type: type=" + type);
-            }
-            if (frameLength != remaining)
-            {
-                return damaged("padding frame does not end the segment: length=" + frameLength + " expected=" +
-                    remaining);
-            }
+            return badNegativeType(type, frameLength, remaining);
         }
         final int flags = UnsafeApi.getByte(frameAddress + FLAGS_OFFSET) & 0xFF;
         this.flags = flags;
@@ -190,43 +173,35 @@ public final class FrameReader
         if ((flags & ~KNOWN_FLAGS) != 0 || ((flags & FLAG_UNCHECKED) != 0 && storedChecksum != 0))
         {
             // the flags decide whether the checksum is checked, so damaged flags must not be taken at their word
-            return damaged("frame flags damaged: flags=0x" + Integer.toHexString(flags) + " checksum=0x" +
-                Integer.toHexString(storedChecksum));
+            return flagsDamaged(flags, storedChecksum);
         }
-        if (verifyChecksums && (flags & FLAG_UNCHECKED) == 0)
+        if (verifyChecksums && (flags & FLAG_UNCHECKED) == 0 && !checksumMatches(frameLength, type, storedChecksum))
         {
-            final int computed = checksum.compute(
-                checksumView, offset, frameLength, type == PADDING_TYPE ? HEADER_LENGTH : frameLength);
-            if (computed != storedChecksum)
-            {
-                return damaged("CRC32C mismatch: stored=0x" + Integer.toHexString(storedChecksum) +
-                    " computed=0x" + Integer.toHexString(computed));
-            }
+            return DAMAGED;
         }
         final long sequence = UnsafeApi.getLong(frameAddress + SEQUENCE_OFFSET);
         this.sequence = sequence;
         if (sequence != nextSequence && (kind == LIVE || sequence < nextSequence))
         {
-            return damaged("sequence out of order: expected=" + (kind == LIVE ? "" : "at least ") + nextSequence +
-                " found=" + sequence);
+            return sequenceOutOfOrder(sequence);
         }
         final long timestamp = UnsafeApi.getLong(frameAddress + TIMESTAMP_OFFSET);
         this.timestamp = timestamp;
         if (timestamp < lastTimestamp)
         {
-            return damaged("timestamp went backwards: previous=" + lastTimestamp + " found=" + timestamp);
+            return timestampBackwards(timestamp);
         }
         if (type == PADDING_TYPE)
         {
             return END_OF_SEGMENT;
         }
+        return checkKeyLength(frameAddress, frameLength);
+    }
+
+    private int checkKeyLength(final long frameAddress, final int frameLength)
+    {
         final int keyLength = UnsafeApi.getByte(frameAddress + KEY_LENGTH_OFFSET) & 0xFF;
-        if (keyLength > frameLength - HEADER_LENGTH)
-        {
-            return damaged("key longer than payload: keyLength=" + keyLength + " payload=" +
-                (frameLength - HEADER_LENGTH));
-        }
-        return RECORD;
+        return keyLength > frameLength - HEADER_LENGTH ? keyTooLong(keyLength, frameLength) : RECORD;
     }
 
     /**
@@ -241,6 +216,76 @@ public final class FrameReader
         {
             uncheckedFrames++;
         }
+    }
+
+    // The reasons are built out of line, so that next() stays small enough for the JIT to inline into a reader's loop.
+
+    private int zeroLength()
+    {
+        if (kind == LIVE)
+        {
+            return NOT_WRITTEN;
+        }
+        if (kind == COMPACTED_OPEN_END)
+        {
+            return END_OF_SEGMENT;
+        }
+        return damaged("frame length is zero before the end of a compacted segment's frames: end=" + limit);
+    }
+
+    private boolean checksumMatches(final int frameLength, final int type, final int storedChecksum)
+    {
+        final int computed = checksum.compute(
+            checksumView, offset, frameLength, type == PADDING_TYPE ? HEADER_LENGTH : frameLength);
+        if (computed != storedChecksum)
+        {
+            checksumMismatch(storedChecksum, computed);
+            return false;
+        }
+        return true;
+    }
+
+    private int lengthOutOfRange(final int frameLength, final int remaining)
+    {
+        return damaged("frame length out of range: length=" + frameLength + " min=" + HEADER_LENGTH +
+            " max=" + remaining);
+    }
+
+    private int badNegativeType(final int type, final int frameLength, final int remaining)
+    {
+        if (type != PADDING_TYPE)
+        {
+            return damaged("reserved record type: type=" + type);
+        }
+        return damaged("padding frame does not end the segment: length=" + frameLength + " expected=" + remaining);
+    }
+
+    private int flagsDamaged(final int flags, final int storedChecksum)
+    {
+        return damaged("frame flags damaged: flags=0x" + Integer.toHexString(flags) + " checksum=0x" +
+            Integer.toHexString(storedChecksum));
+    }
+
+    private int checksumMismatch(final int storedChecksum, final int computed)
+    {
+        return damaged("CRC32C mismatch: stored=0x" + Integer.toHexString(storedChecksum) +
+            " computed=0x" + Integer.toHexString(computed));
+    }
+
+    private int sequenceOutOfOrder(final long sequence)
+    {
+        return damaged("sequence out of order: expected=" + (kind == LIVE ? "" : "at least ") + nextSequence +
+            " found=" + sequence);
+    }
+
+    private int timestampBackwards(final long timestamp)
+    {
+        return damaged("timestamp went backwards: previous=" + lastTimestamp + " found=" + timestamp);
+    }
+
+    private int keyTooLong(final int keyLength, final int frameLength)
+    {
+        return damaged("key longer than payload: keyLength=" + keyLength + " payload=" + (frameLength - HEADER_LENGTH));
     }
 
     private int damaged(final String reason)

@@ -18,8 +18,8 @@ import java.nio.file.Path;
  * A started segment mapped read-only for a reader, with its sparse index when that is usable. It never writes to
  * either file.
  * <p>
- * The index is a hint: every entry used is checked against the frame it points to, and a missing or damaged
- * index only makes seeks scan further.
+ * The index is a hint: an entry is used only when the frame it points to passes every {@link FrameReader} rule and
+ * carries the entry's sequence and timestamp, and a missing or damaged index only makes seeks scan further.
  * <p>
  * Threading: NOT threadsafe; owned by one tailer.
  */
@@ -73,7 +73,7 @@ final class MappedSegment implements AutoCloseable
             if (size < segmentLength && !compacted)
             {
                 throw new JournalCorruptionException(path, -1, "segment file truncated: length=" + size +
-                    " expected=" + segmentLength, null);
+                    " expected=" + segmentLength, Tailer.advice(directory));
             }
             // a compacted segment holds only its kept frames: map what is there
             final MappedFile file = MappedFile.map(path, (int)Math.min(size, segmentLength), true);
@@ -82,7 +82,8 @@ final class MappedSegment implements AutoCloseable
             if (problem != null)
             {
                 file.close();
-                throw new JournalCorruptionException(path, 0, problem + " (replaced under the reader?)", null);
+                throw new JournalCorruptionException(path, 0, problem + " (replaced under the reader?)",
+                    Tailer.advice(directory));
             }
             int framesEnd = file.length();
             if (compacted && SegmentDescriptor.hasTrailer(file.buffer()))
@@ -103,6 +104,18 @@ final class MappedSegment implements AutoCloseable
         {
             return null;
         }
+    }
+
+    /**
+     * Whether the writer has started a segment file: its header can be read and its magic is set.
+     *
+     * @param path of the segment file.
+     * @return false when the file is missing, shorter than a header, or its magic is still zero.
+     */
+    static boolean isStarted(final Path path)
+    {
+        final UnsafeBuffer header = SegmentHeaderReader.read(path);
+        return header != null && header.getLong(SegmentDescriptor.MAGIC_OFFSET) != 0;
     }
 
     long basePosition()
@@ -177,42 +190,67 @@ final class MappedSegment implements AutoCloseable
     }
 
     /**
-     * The frame to start scanning from to find a sequence: the last index entry at or below it that checks out
-     * against its frame, or the first frame.
+     * Frame kind of this segment for a {@link FrameReader}.
      *
+     * @return {@link FrameReader#LIVE} or {@link FrameReader#COMPACTED_OPEN_END}.
+     */
+    int frameKind()
+    {
+        return isCompacted() ? FrameReader.COMPACTED_OPEN_END : FrameReader.LIVE;
+    }
+
+    /**
+     * Point a reader at this segment's first frame.
+     *
+     * @param frames to wrap.
+     * @return the reader.
+     */
+    FrameReader wrap(final FrameReader frames)
+    {
+        return frames.wrap(buffer, file.checksumView(), limit(), frameKind());
+    }
+
+    /**
+     * Wrap a reader and move it to the frame to start scanning from to find a sequence: the last index entry at or
+     * below it whose frame passes every frame rule, or the first frame.
+     *
+     * @param frames   to wrap and position.
      * @param sequence sought.
-     * @return the frame offset.
+     * @return the reader.
      */
-    int scanStartForSequence(final long sequence)
+    FrameReader scanStartForSequence(final FrameReader frames, final long sequence)
     {
-        final int entry = lastEntryAtOrBelow(sequence, true);
-        return entry < 0 ? SegmentDescriptor.HEADER_LENGTH : IndexDescriptor.frameOffsetVolatile(index, entry);
+        wrap(frames);
+        return scanStart(frames, lastEntryAtOrBelow(frames, sequence, true));
     }
 
     /**
-     * The frame to start scanning from to find the first record at or after a timestamp: the last index entry
-     * whose timestamp is below it, or the first frame.
+     * Wrap a reader and move it to the frame to start scanning from to find the first record at or after a
+     * timestamp: the last good index entry whose timestamp is below it, or the first frame.
      *
+     * @param frames    to wrap and position.
      * @param timestamp sought.
-     * @return the frame offset.
+     * @return the reader.
      */
-    int scanStartForTimestamp(final long timestamp)
+    FrameReader scanStartForTimestamp(final FrameReader frames, final long timestamp)
     {
-        final int entry = lastEntryAtOrBelow(timestamp - 1, false);
-        return entry < 0 ? SegmentDescriptor.HEADER_LENGTH : IndexDescriptor.frameOffsetVolatile(index, entry);
+        wrap(frames);
+        return scanStart(frames, lastEntryAtOrBelow(frames, timestamp - 1, false));
     }
 
     /**
-     * The frame to start scanning from to reach an offset.
+     * Wrap a reader and move it to the frame to start scanning from to reach an offset.
      *
+     * @param frames to wrap and position.
      * @param offset sought.
-     * @return the frame offset of the last good index entry at or below it, or the first frame.
+     * @return the reader, at the last good index entry at or below the offset, or at the first frame.
      */
-    int scanStartForOffset(final int offset)
+    FrameReader scanStartForOffset(final FrameReader frames, final int offset)
     {
+        wrap(frames);
         if (!openIndex())
         {
-            return SegmentDescriptor.HEADER_LENGTH;
+            return frames;
         }
         int low = 0;
         int high = validEntries() - 1;
@@ -230,25 +268,24 @@ final class MappedSegment implements AutoCloseable
                 high = mid - 1;
             }
         }
-        while (found >= 0 && !entryMatchesFrame(found))
+        while (found >= 0 && !entryMatchesFrame(frames, found))
         {
             found--;
         }
-        return found < 0 ? SegmentDescriptor.HEADER_LENGTH : IndexDescriptor.frameOffsetVolatile(index, found);
+        return scanStart(frames, found);
     }
 
-    /**
-     * Sequence of the frame at an offset that an index entry or a scan found.
-     *
-     * @param offset of a frame.
-     * @return its sequence.
-     */
-    long sequenceAt(final int offset)
+    private FrameReader scanStart(final FrameReader frames, final int entry)
     {
-        return FrameDescriptor.sequence(buffer, offset);
+        if (entry < 0)
+        {
+            return frames.position(SegmentDescriptor.HEADER_LENGTH, baseSequence(), Long.MIN_VALUE);
+        }
+        return frames.position(
+            IndexDescriptor.frameOffsetVolatile(index, entry), IndexDescriptor.sequence(index, entry), Long.MIN_VALUE);
     }
 
-    private int lastEntryAtOrBelow(final long key, final boolean bySequence)
+    private int lastEntryAtOrBelow(final FrameReader frames, final long key, final boolean bySequence)
     {
         if (!openIndex())
         {
@@ -272,7 +309,7 @@ final class MappedSegment implements AutoCloseable
                 high = mid - 1;
             }
         }
-        while (found >= 0 && !entryMatchesFrame(found))
+        while (found >= 0 && !entryMatchesFrame(frames, found))
         {
             found--;
         }
@@ -298,15 +335,22 @@ final class MappedSegment implements AutoCloseable
         return low;
     }
 
-    private boolean entryMatchesFrame(final int entry)
+    /**
+     * An entry is used only when the frame it points to is a record by every frame rule, with the entry's sequence
+     * and timestamp: a damaged entry, or an entry pointing at a damaged frame, makes the seek start further back.
+     */
+    private boolean entryMatchesFrame(final FrameReader frames, final int entry)
     {
         final int frameOffset = IndexDescriptor.frameOffsetVolatile(index, entry);
-        return frameOffset >= SegmentDescriptor.HEADER_LENGTH &&
-            frameOffset <= file.length() - FrameDescriptor.HEADER_LENGTH &&
-            (frameOffset & (FrameDescriptor.FRAME_ALIGNMENT - 1)) == 0 &&
-            buffer.getIntVolatile(frameOffset) >= FrameDescriptor.HEADER_LENGTH &&
-            FrameDescriptor.sequence(buffer, frameOffset) == IndexDescriptor.sequence(index, entry) &&
-            FrameDescriptor.timestamp(buffer, frameOffset) == IndexDescriptor.timestamp(index, entry);
+        if (frameOffset < SegmentDescriptor.HEADER_LENGTH || frameOffset > limit() ||
+            (frameOffset & (FrameDescriptor.FRAME_ALIGNMENT - 1)) != 0)
+        {
+            return false;
+        }
+        final long sequence = IndexDescriptor.sequence(index, entry);
+        frames.position(frameOffset, sequence, Long.MIN_VALUE);
+        return frames.next() == FrameReader.RECORD && frames.sequence() == sequence &&
+            frames.timestamp() == IndexDescriptor.timestamp(index, entry);
     }
 
     private boolean openIndex()

@@ -2,34 +2,31 @@ package io.varve.journal.read;
 
 import io.varve.journal.JournalClosedException;
 import io.varve.journal.JournalCorruptionException;
-import io.varve.journal.format.FrameChecksum;
-import io.varve.journal.format.FrameDescriptor;
+import io.varve.journal.format.FrameReader;
 import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.storage.SegmentFrames;
 import io.varve.journal.storage.SegmentHeaderReader;
-import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
-import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 
-import static io.varve.journal.format.FrameDescriptor.FLAG_UNCHECKED;
 import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
-import static io.varve.journal.format.FrameDescriptor.PADDING_TYPE;
-import static io.varve.journal.format.FrameDescriptor.SEQUENCE_OFFSET;
-import static io.varve.journal.format.FrameDescriptor.TIMESTAMP_OFFSET;
-import static io.varve.journal.format.FrameDescriptor.TYPE_OFFSET;
 
 /**
  * Reads committed records straight from the mapped segments, in this process or another, with no allocation per
  * record. A record is visible as soon as the writer commits it (no flush or sync needed); a tailer never sees a
  * partly written frame, because it reads a frame's length with acquire semantics and the writer stores it last.
- * By default each delivered frame's CRC32C is checked.
+ * Every frame is read through a {@link FrameReader}, so a tailer applies the same frame rules as recovery and
+ * {@code varve verify}; by default that includes each frame's CRC32C. A damaged frame, or a segment that is missing,
+ * empty, truncated or never started while the journal goes on after it, is never stepped over: the tailer throws
+ * {@link JournalCorruptionException} naming the file, the offset and the reason, and stays where it was.
  * <p>
  * A tailer follows segment rolls by itself, waits for a segment the writer has not started yet, and keeps going
  * across a restart of the writer. It seeks to the start, the end, a position, a sequence or a timestamp, in
@@ -43,28 +40,38 @@ import static io.varve.journal.format.FrameDescriptor.TYPE_OFFSET;
  */
 public final class Tailer implements AutoCloseable
 {
+    /**
+     * What to do about damage a tailer met, with the journal directory as its argument: the one place the advice
+     * is worded.
+     */
+    static final String DAMAGE_ADVICE = "run 'varve verify %s' to see every damaged frame";
+
     private static final long SEGMENT_RETRY_NANOS = 100_000;
+    /**
+     * How often a waiting tailer looks at the files (the directory, the next segment's header) to tell a frame or
+     * segment not written yet from a damaged one.
+     */
+    private static final long DAMAGE_CHECK_NANOS = 10_000_000;
 
     private final JournalReader reader;
     private final Path directory;
     private final int segmentLength;
     private final long journalId;
-    private final boolean verifyChecksums;
-    private final FrameChecksum checksum = new FrameChecksum();
+    private final FrameReader frames;
+    private final FrameReader seekFrames;
     private final TailerPosition persisted;
     private final boolean skipAheadWhenBehind;
     private final AtomicCounter firstPosition;
+    private final AtomicCounter writerPosition;
+    private final AtomicCounter durablePosition;
 
     private MappedSegment segment;
     private UnsafeBuffer buffer;
-    private ByteBuffer checksumView;
-    private long address;
     private long basePosition = -1;
-    private int segmentEnd;
     private boolean compacted;
-    private int offset;
-    private long nextSequence;
+    private long parkedSequence;
     private long nextSegmentCheck;
+    private long nextDamageCheck;
     private boolean closed;
 
     Tailer(
@@ -75,21 +82,28 @@ public final class Tailer implements AutoCloseable
     {
         this.skipAheadWhenBehind = skipAheadWhenBehind;
         this.firstPosition = reader.metadata().counter(JournalCounter.FIRST_POSITION);
+        this.writerPosition = reader.metadata().counter(JournalCounter.WRITER_POSITION);
+        this.durablePosition = reader.metadata().counter(JournalCounter.DURABLE_POSITION);
         this.reader = reader;
         this.directory = reader.directory();
         this.segmentLength = reader.segmentLength();
         this.journalId = reader.journalId();
-        this.verifyChecksums = verifyChecksums;
+        this.frames = new FrameReader(verifyChecksums);
+        // seeks walk with their own reader, so a refused seek leaves the tailer where it was
+        this.seekFrames = new FrameReader(verifyChecksums);
         this.persisted = persisted;
     }
 
     /**
-     * Deliver up to {@code limit} committed records to the handler.
+     * Deliver up to {@code limit} committed records to the handler. A record counts as delivered once the handler
+     * has returned: when it throws, the next poll delivers the same record again.
      *
      * @param handler receives each record; its buffer is the mapped segment.
      * @param limit   most records to deliver.
      * @return records delivered, 0 when there is nothing new.
-     * @throws JournalCorruptionException when a committed frame is invalid; the tailer does not move past it.
+     * @throws JournalCorruptionException when a committed frame is invalid, or a segment the journal goes on after
+     *                                    is missing, empty, truncated or not started; the tailer does not move past
+     *                                    it.
      */
     public int poll(final RecordHandler handler, final int limit)
     {
@@ -97,60 +111,45 @@ public final class Tailer implements AutoCloseable
         {
             throw new JournalClosedException("tailer of journal " + directory);
         }
+        if (segment == null && (!advanceSegment() || segment == null))
+        {
+            // parked before a segment not started yet: the reader is not wrapped over any mapping
+            return 0;
+        }
+        final FrameReader frames = this.frames;
+        final TailerPosition persisted = this.persisted;
         int delivered = 0;
         while (delivered < limit)
         {
-            if (offset > segmentEnd - HEADER_LENGTH && !advanceSegment())
+            final int result = frames.next();
+            if (result == FrameReader.RECORD)
             {
-                break;
-            }
-            final long frameAddress = address + offset;
-            final int frameLength = UnsafeApi.getIntAcquire(null, frameAddress);
-            if (frameLength == 0)
-            {
-                if (compacted)
+                handler.onRecord(buffer, frames.offset() + HEADER_LENGTH, frames.payloadLength(), frames.sequence(),
+                    frames.timestamp(), frames.type());
+                frames.advance();
+                delivered++;
+                if (persisted != null)
                 {
-                    // a compacted segment is sealed: its records end where its kept frames end
-                    offset = segmentEnd;
-                    continue;
+                    persisted.store(basePosition + frames.offset(), frames.nextSequence());
                 }
+            }
+            else if (result == FrameReader.END_OF_SEGMENT)
+            {
+                // a checked padding frame, or the end of the frames: wait at the end for the next segment
+                frames.position(frames.limit(), frames.nextSequence(), frames.lastTimestamp());
+                if (!advanceSegment() || segment == null)
+                {
+                    break;
+                }
+            }
+            else if (result == FrameReader.NOT_WRITTEN)
+            {
+                checkNotWritten();
                 break;
             }
-            if (frameLength < HEADER_LENGTH || frameLength > segmentEnd - offset)
+            else
             {
-                throw corrupt("frame length out of range: length=" + frameLength);
-            }
-            final int type = UnsafeApi.getInt(frameAddress + TYPE_OFFSET);
-            if (type == PADDING_TYPE)
-            {
-                offset = segmentEnd;
-                continue;
-            }
-            final long sequence = UnsafeApi.getLong(frameAddress + SEQUENCE_OFFSET);
-            if (sequence != nextSequence && (!compacted || sequence < nextSequence))
-            {
-                throw corrupt("sequence out of order: expected=" + nextSequence + " found=" + sequence);
-            }
-            final int flags = FrameDescriptor.flags(buffer, offset);
-            if ((flags & ~FrameDescriptor.KNOWN_FLAGS) != 0 ||
-                ((flags & FLAG_UNCHECKED) != 0 && FrameDescriptor.checksum(buffer, offset) != 0))
-            {
-                // the flags decide whether the checksum is checked, so damaged flags must not be taken at their word
-                throw corrupt("frame flags damaged: flags=0x" + Integer.toHexString(flags) + " checksum=0x" +
-                    Integer.toHexString(FrameDescriptor.checksum(buffer, offset)));
-            }
-            if (verifyChecksums && (flags & FLAG_UNCHECKED) == 0)
-            {
-                verifyChecksum(frameLength);
-            }
-            handler.onRecord(buffer, offset + HEADER_LENGTH, frameLength - HEADER_LENGTH, sequence,
-                UnsafeApi.getLong(frameAddress + TIMESTAMP_OFFSET), type);
-            offset += FrameDescriptor.alignedLength(frameLength);
-            nextSequence = sequence + 1;
-            delivered++;
-            if (persisted != null)
-            {
-                persisted.store(basePosition + offset, sequence + 1);
+                throw corrupt(segment.path(), frames.offset(), frames.reason());
             }
         }
         if (persisted != null && delivered > 0)
@@ -160,20 +159,58 @@ public final class Tailer implements AutoCloseable
         return delivered;
     }
 
-    private void verifyChecksum(final int frameLength)
+    /**
+     * Nothing is committed at the cursor. That is the live edge, unless the writer has gone past: then a frame that
+     * the durable position covers, or that sits in a segment the writer has rolled out of, was zeroed.
+     */
+    private void checkNotWritten()
     {
-        final int stored = UnsafeApi.getInt(address + offset + FrameDescriptor.CHECKSUM_OFFSET);
-        final int computed = checksum.compute(checksumView, offset, frameLength, frameLength);
-        if (stored != computed)
+        final long position = basePosition + frames.offset();
+        if (writerPosition.get() <= position || frames.next() != FrameReader.NOT_WRITTEN)
         {
-            throw corrupt("CRC32C mismatch: stored=0x" + Integer.toHexString(stored) + " computed=0x" +
-                Integer.toHexString(computed));
+            // the live edge, or committed while we looked (the writer commits a frame before it moves the counter)
+            return;
+        }
+        final long now = System.nanoTime();
+        if (now - nextDamageCheck < 0)
+        {
+            return;
+        }
+        nextDamageCheck = now + DAMAGE_CHECK_NANOS;
+        final long durable = durablePosition.get();
+        final String why;
+        if (MappedSegment.isStarted(segmentPath(basePosition + segmentLength)))
+        {
+            why = "the journal continues in " + JournalDirectoryLayout.segmentFileName(basePosition + segmentLength);
+        }
+        else if (durable > position)
+        {
+            why = "the durable position is past it: durablePosition=" + durable;
+        }
+        else
+        {
+            return;
+        }
+        // read again after the signal: the frame may have been committed while we looked
+        if (frames.next() == FrameReader.NOT_WRITTEN)
+        {
+            throw corrupt(segment.path(), frames.offset(), "frame length is zero but " + why);
         }
     }
 
-    private JournalCorruptionException corrupt(final String reason)
+    static String advice(final Path directory)
     {
-        return new JournalCorruptionException(segment.path(), offset, reason, "run 'varve verify " + directory + "'");
+        return String.format(DAMAGE_ADVICE, directory);
+    }
+
+    private JournalCorruptionException corrupt(final Path file, final long offset, final String reason)
+    {
+        return new JournalCorruptionException(file, offset, reason, advice(directory));
+    }
+
+    private Path segmentPath(final long base)
+    {
+        return directory.resolve(JournalDirectoryLayout.segmentFileName(base));
     }
 
     private boolean advanceSegment()
@@ -189,27 +226,33 @@ public final class Tailer implements AutoCloseable
         {
             // not started yet: look again after a pause rather than on every poll
             nextSegmentCheck = now + SEGMENT_RETRY_NANOS;
-            return checkNotDeleted(nextBase);
+            return checkNextSegment(nextBase, now);
         }
-        final long baseSequence = next.baseSequence();
-        if (compacted ? baseSequence < nextSequence : baseSequence != nextSequence)
+        final String gap = SegmentFrames.continues(next.baseSequence(), next.isCompacted(), nextSequence(), compacted);
+        if (gap != null)
         {
             next.close();
-            throw new JournalCorruptionException(directory.resolve(JournalDirectoryLayout.segmentFileName(nextBase)),
-                SegmentDescriptor.BASE_SEQUENCE_OFFSET, "segment base sequence: expected=" + nextSequence +
-                " found=" + baseSequence + " (replaced under the tailer?)", null);
+            throw corrupt(segmentPath(nextBase), SegmentDescriptor.BASE_SEQUENCE_OFFSET,
+                gap + " (replaced under the tailer?)");
         }
         // after a compacted segment the next one may start above: its header says where
-        nextSequence = baseSequence;
-        use(next, SegmentDescriptor.HEADER_LENGTH);
+        use(next);
+        nextDamageCheck = 0;
         return true;
     }
 
-    private boolean checkNotDeleted(final long missingBase)
+    /**
+     * The next segment is not there to read. Wait when the writer has not started it yet; fail when the journal
+     * goes on after it (it was deleted, emptied, truncated or zeroed); follow retention when it deleted it.
+     *
+     * @return true when the tailer moved (skipped ahead past retention), false to wait.
+     */
+    private boolean checkNextSegment(final long missingBase, final long now)
     {
-        final Path missing = directory.resolve(JournalDirectoryLayout.segmentFileName(missingBase));
+        final Path missing = segmentPath(missingBase);
         if (firstPosition.get() <= missingBase && Files.exists(missing))
         {
+            checkNotStarted(missingBase, missing, now);
             return false;
         }
         final long[] bases = reader.startedSegmentBases();
@@ -232,16 +275,86 @@ public final class Tailer implements AutoCloseable
                 seekToStart();
                 return true;
             }
-            final long firstSequence = SegmentHeaderReader.baseSequence(
-                directory.resolve(JournalDirectoryLayout.segmentFileName(bases[0])));
-            throw new TailerBehindRetentionException(name(), nextSequence, firstSequence,
+            final long firstSequence = SegmentHeaderReader.baseSequence(segmentPath(bases[0]));
+            throw new TailerBehindRetentionException(name(), nextSequence(), firstSequence,
                 bases[0] + SegmentDescriptor.HEADER_LENGTH);
         }
-        throw new JournalCorruptionException(missing, -1, "segment file deleted under the tailer: the journal " +
-            "continues after it, so its records are gone", null);
+        throw corrupt(missing, -1, "segment file deleted under the tailer: the journal continues after it, so its " +
+            "records are gone");
     }
 
-    private void use(final MappedSegment next, final int frameOffset)
+    /**
+     * The next segment's file is there but cannot be read yet (empty, short, or its header still zeros). That is a
+     * segment allocated ahead of the writer, or one being created, unless the writer has gone past it: the durable
+     * position lies beyond its first frame, or a later segment has been started.
+     */
+    private void checkNotStarted(final long base, final Path file, final long now)
+    {
+        final long durable = durablePosition.get();
+        final boolean durablePast = durable > base + SegmentDescriptor.HEADER_LENGTH;
+        if (!durablePast)
+        {
+            if (now - nextDamageCheck < 0)
+            {
+                return;
+            }
+            nextDamageCheck = now + DAMAGE_CHECK_NANOS;
+        }
+        final long later = firstStartedAfter(base);
+        if (later < 0 && !durablePast)
+        {
+            return;
+        }
+        final String why = later >= 0 ? "the journal continues in " + JournalDirectoryLayout.segmentFileName(later) :
+            "the durable position is past its start: durablePosition=" + durable;
+        // read again after the signal: the writer starts a segment before any after it
+        if (!MappedSegment.isStarted(file))
+        {
+            throw notStarted(file, why);
+        }
+    }
+
+    private long firstStartedAfter(final long base)
+    {
+        final long[] bases = reader.startedSegmentBases();
+        for (final long started : bases)
+        {
+            if (started > base && MappedSegment.isStarted(segmentPath(started)))
+            {
+                return started;
+            }
+        }
+        return -1;
+    }
+
+    private JournalCorruptionException notStarted(final Path file, final String why)
+    {
+        long size;
+        try
+        {
+            size = Files.size(file);
+        }
+        catch (final IOException ex)
+        {
+            size = -1;
+        }
+        if (size < 0)
+        {
+            return corrupt(file, -1, "segment file missing but " + why);
+        }
+        if (size == 0)
+        {
+            return corrupt(file, -1, "segment file empty: length=0 expected=" + segmentLength + ", but " + why);
+        }
+        if (size < segmentLength)
+        {
+            return corrupt(file, -1, "segment file truncated: length=" + size + " expected=" + segmentLength +
+                ", but " + why);
+        }
+        return corrupt(file, 0, "segment not started (its header is all zeros) but " + why);
+    }
+
+    private void use(final MappedSegment next)
     {
         if (segment != null && segment != next)
         {
@@ -249,22 +362,25 @@ public final class Tailer implements AutoCloseable
         }
         segment = next;
         buffer = next.buffer();
-        checksumView = next.file().checksumView();
-        address = buffer.addressOffset();
         basePosition = next.basePosition();
-        segmentEnd = next.limit();
         compacted = next.isCompacted();
-        offset = frameOffset;
+        next.wrap(frames);
     }
 
-    private void moveTo(final MappedSegment target, final int frameOffset, final long sequence)
+    private void moveTo(final MappedSegment target, final int frameOffset, final long sequence, final long timestamp)
     {
-        use(target, frameOffset);
-        nextSequence = sequence;
+        use(target);
+        frames.position(frameOffset, sequence, timestamp);
+        nextDamageCheck = 0;
         if (persisted != null)
         {
-            persisted.store(basePosition + offset, sequence);
+            persisted.store(position(), sequence);
         }
+    }
+
+    private void moveTo(final MappedSegment target, final TailerSeek at)
+    {
+        moveTo(target, at.offset(), at.sequence(), at.lastTimestamp());
     }
 
     /**
@@ -281,7 +397,7 @@ public final class Tailer implements AutoCloseable
             return this;
         }
         final MappedSegment first = openStarted(bases[0]);
-        moveTo(first, SegmentDescriptor.HEADER_LENGTH, first.baseSequence());
+        moveTo(first, SegmentDescriptor.HEADER_LENGTH, first.baseSequence(), Long.MIN_VALUE);
         return this;
     }
 
@@ -294,17 +410,16 @@ public final class Tailer implements AutoCloseable
         }
         // park at the end of the (missing) previous segment: the next poll waits for this one to start
         basePosition = base - segmentLength;
-        segmentEnd = segmentLength;
         compacted = false;
-        offset = segmentLength;
-        address = 0;
-        nextSequence = sequence;
+        parkedSequence = sequence;
+        nextDamageCheck = 0;
     }
 
     /**
      * Move past the last committed record: the next poll delivers only records appended from now on.
      *
      * @return this.
+     * @throws JournalCorruptionException when a frame on the way is damaged.
      */
     public Tailer seekToEnd()
     {
@@ -314,10 +429,9 @@ public final class Tailer implements AutoCloseable
             return seekToStart();
         }
         final MappedSegment last = openStarted(bases[bases.length - 1]);
-        final int start = last.scanStartForOffset(segmentLength);
-        final long sequence = start == SegmentDescriptor.HEADER_LENGTH ? last.baseSequence() : last.sequenceAt(start);
-        final long[] end = scan(last, start, sequence, Long.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
-        moveTo(last, (int)end[0], end[1]);
+        final TailerSeek end = scan(last, last.scanStartForOffset(seekFrames, segmentLength), Long.MAX_VALUE,
+            Long.MAX_VALUE, Integer.MAX_VALUE);
+        moveTo(last, end);
         return this;
     }
 
@@ -326,7 +440,8 @@ public final class Tailer implements AutoCloseable
      *
      * @param sequence of the record.
      * @return this.
-     * @throws TailerSeekException when it is before the first record or past the end.
+     * @throws TailerSeekException        when it is before the first record or past the end.
+     * @throws JournalCorruptionException when a frame on the way is damaged.
      */
     public Tailer seekToSequence(final long sequence)
     {
@@ -361,24 +476,21 @@ public final class Tailer implements AutoCloseable
             }
         }
         MappedSegment target = openStarted(bases[low]);
-        final int start = target.scanStartForSequence(sequence);
-        final long startSequence = start == SegmentDescriptor.HEADER_LENGTH ?
-            target.baseSequence() : target.sequenceAt(start);
-        long[] found = scan(target, start, startSequence, sequence, Long.MAX_VALUE, Integer.MAX_VALUE);
-        while (found[2] == 1 && target.isCompacted() && low < bases.length - 1)
+        TailerSeek found = scan(target, target.scanStartForSequence(seekFrames, sequence), sequence,
+            Long.MAX_VALUE, Integer.MAX_VALUE);
+        while (found.endOfSegment() && target.isCompacted() && low < bases.length - 1)
         {
             // compaction dropped the records up to this segment's end: the first one at or after it is further on
             target.close();
             target = openStarted(bases[++low]);
-            found = scan(target, SegmentDescriptor.HEADER_LENGTH, target.baseSequence(), sequence, Long.MAX_VALUE,
-                Integer.MAX_VALUE);
+            found = scan(target, target.wrap(seekFrames), sequence, Long.MAX_VALUE, Integer.MAX_VALUE);
         }
-        if (found[1] < sequence || (found[1] > sequence && !target.isCompacted()))
+        if (found.sequence() < sequence || (found.sequence() > sequence && !target.isCompacted()))
         {
             target.close();
-            throw pastEnd("sequence=" + sequence, "nextSequence=" + found[1]);
+            throw pastEnd("sequence=" + sequence, "nextSequence=" + found.sequence());
         }
-        moveTo(target, (int)found[0], found[1]);
+        moveTo(target, found);
         return this;
     }
 
@@ -387,7 +499,8 @@ public final class Tailer implements AutoCloseable
      *
      * @param epochNanos the time.
      * @return this.
-     * @throws TailerSeekException when the time is before the first record.
+     * @throws TailerSeekException        when the time is before the first record.
+     * @throws JournalCorruptionException when a frame on the way is damaged.
      */
     public Tailer seekToTimestamp(final long epochNanos)
     {
@@ -418,19 +531,16 @@ public final class Tailer implements AutoCloseable
             }
         }
         MappedSegment target = openStarted(bases[low]);
-        final int start = target.scanStartForTimestamp(epochNanos);
-        final long sequence = start == SegmentDescriptor.HEADER_LENGTH ?
-            target.baseSequence() : target.sequenceAt(start);
-        long[] found = scan(target, start, sequence, Long.MAX_VALUE, epochNanos, Integer.MAX_VALUE);
-        while (found[2] == 1 && low < bases.length - 1)
+        TailerSeek found = scan(target, target.scanStartForTimestamp(seekFrames, epochNanos), Long.MAX_VALUE,
+            epochNanos, Integer.MAX_VALUE);
+        while (found.endOfSegment() && low < bases.length - 1)
         {
             // every record of this segment is older: the first one at or after the time is further on
             target.close();
             target = openStarted(bases[++low]);
-            found = scan(target, SegmentDescriptor.HEADER_LENGTH, target.baseSequence(), Long.MAX_VALUE, epochNanos,
-                Integer.MAX_VALUE);
+            found = scan(target, target.wrap(seekFrames), Long.MAX_VALUE, epochNanos, Integer.MAX_VALUE);
         }
-        moveTo(target, (int)found[0], found[1]);
+        moveTo(target, found);
         return this;
     }
 
@@ -439,8 +549,9 @@ public final class Tailer implements AutoCloseable
      *
      * @param position of a record, or the end of the journal.
      * @return this.
-     * @throws TailerSeekException when the position is before the first record, past the end, or not where a
-     *                             record starts.
+     * @throws TailerSeekException        when the position is before the first record, past the end, or not where a
+     *                                    record starts.
+     * @throws JournalCorruptionException when a frame on the way is damaged.
      */
     public Tailer seekToPosition(final long position)
     {
@@ -454,98 +565,102 @@ public final class Tailer implements AutoCloseable
         }
         if (base > bases[bases.length - 1])
         {
-            final long[] end = endOf(bases[bases.length - 1]);
-            if (base == bases[bases.length - 1] + segmentLength && end[0] > segmentLength - HEADER_LENGTH &&
+            final TailerSeek end = endOf(bases[bases.length - 1]);
+            if (base == bases[bases.length - 1] + segmentLength && end.offset() > segmentLength - HEADER_LENGTH &&
                 frameOffset == SegmentDescriptor.HEADER_LENGTH)
             {
-                moveToUnstarted(base, end[1]);
+                moveToUnstarted(base, end.sequence());
                 return this;
             }
-            throw pastEnd("position=" + position, "endPosition=" + (bases[bases.length - 1] + end[0]));
+            throw pastEnd("position=" + position, "endPosition=" + (bases[bases.length - 1] + end.offset()));
         }
         final MappedSegment target = openStarted(base);
-        final int start = target.scanStartForOffset(frameOffset);
-        final long sequence = start == SegmentDescriptor.HEADER_LENGTH ?
-            target.baseSequence() : target.sequenceAt(start);
-        final long[] found = scan(target, start, sequence, Long.MAX_VALUE, Long.MAX_VALUE, frameOffset);
-        if (found[0] == frameOffset)
+        final TailerSeek found = scan(target, target.scanStartForOffset(seekFrames, frameOffset), Long.MAX_VALUE,
+            Long.MAX_VALUE, frameOffset);
+        if (found.offset() == frameOffset)
         {
-            final boolean atFrame = frameOffset <= target.limit() - HEADER_LENGTH &&
-                target.buffer().getIntVolatile(frameOffset) != 0;
-            moveTo(target, frameOffset, atFrame ? target.sequenceAt(frameOffset) : found[1]);
+            moveTo(target, found);
             return this;
         }
         target.close();
-        if (found[0] < frameOffset)
+        if (found.offset() < frameOffset)
         {
-            throw pastEnd("position=" + position, "endPosition=" + (base + found[0]));
+            throw pastEnd("position=" + position, "endPosition=" + (base + found.offset()));
         }
         throw new TailerSeekException("not a record position: position=" + position + " in " +
-            JournalDirectoryLayout.segmentFileName(base) + "; the record before it ends at " + (base + found[3]));
+            JournalDirectoryLayout.segmentFileName(base) + "; the record before it ends at " +
+            (base + found.previousOffset()));
     }
 
-    private long[] endOf(final long base)
+    private TailerSeek endOf(final long base)
     {
-        final MappedSegment last = openStarted(base);
-        try
+        try (MappedSegment last = openStarted(base))
         {
-            final int start = last.scanStartForOffset(segmentLength);
-            final long sequence = start == SegmentDescriptor.HEADER_LENGTH ?
-                last.baseSequence() : last.sequenceAt(start);
-            return scan(last, start, sequence, Long.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
-        }
-        finally
-        {
-            last.close();
+            return scan(last, last.scanStartForOffset(seekFrames, segmentLength), Long.MAX_VALUE, Long.MAX_VALUE,
+                Integer.MAX_VALUE);
         }
     }
 
     /**
-     * Walk committed frames from a frame until one of the targets is reached or the segment's records end.
+     * Walk a segment's records from where the reader stands until one of the targets is reached or its records end.
+     * Closes the segment when it throws.
      *
-     * @return {offset reached, the sequence of the frame there (or the next one to be written), 1 when the walk hit
-     *         the segment's end, offset of the previous frame}.
+     * @throws JournalCorruptionException at a damaged frame: a seek never stops silently at damage.
      */
-    private long[] scan(
+    private TailerSeek scan(
         final MappedSegment target,
-        final int fromOffset,
-        final long fromSequence,
+        final FrameReader walk,
         final long targetSequence,
         final long targetTimestamp,
         final int targetOffset)
     {
-        final UnsafeBuffer segmentBuffer = target.buffer();
-        final int end = target.limit();
-        int at = fromOffset;
-        int previous = fromOffset;
-        long sequence = fromSequence;
-        while (at <= end - HEADER_LENGTH && at < targetOffset)
+        int previous = walk.offset();
+        while (walk.offset() < targetOffset)
         {
-            final int frameLength = segmentBuffer.getIntVolatile(at);
-            if (frameLength == 0)
+            final int result = walk.next();
+            if (result == FrameReader.RECORD)
             {
-                return target.isCompacted() ? new long[]{ end, sequence, 1, previous } :
-                    new long[]{ at, sequence, 0, previous };
+                if (walk.sequence() >= targetSequence || walk.timestamp() >= targetTimestamp)
+                {
+                    return new TailerSeek(walk.offset(), walk.sequence(), walk.lastTimestamp(), false, previous);
+                }
+                previous = walk.offset();
+                walk.advance();
             }
-            if (frameLength < HEADER_LENGTH || FrameDescriptor.alignedLength(frameLength) > end - at)
+            else if (result == FrameReader.END_OF_SEGMENT)
             {
-                throw new JournalCorruptionException(target.path(), at,
-                    "frame length out of range: length=" + frameLength, null);
+                return new TailerSeek(walk.limit(), walk.nextSequence(), walk.lastTimestamp(), true, previous);
             }
-            if (FrameDescriptor.type(segmentBuffer, at) == PADDING_TYPE)
+            else if (result == FrameReader.NOT_WRITTEN)
             {
-                return new long[]{ end, sequence, 1, previous };
+                return new TailerSeek(walk.offset(), walk.nextSequence(), walk.lastTimestamp(), false, previous);
             }
-            final long frameSequence = FrameDescriptor.sequence(segmentBuffer, at);
-            if (frameSequence >= targetSequence || FrameDescriptor.timestamp(segmentBuffer, at) >= targetTimestamp)
+            else
             {
-                return new long[]{ at, frameSequence, 0, previous };
+                throw damagedDuringSeek(target, walk);
             }
-            previous = at;
-            at += FrameDescriptor.alignedLength(frameLength);
-            sequence = frameSequence + 1;
         }
-        return new long[]{ at, sequence, at > end - HEADER_LENGTH ? 1 : 0, previous };
+        long sequence = walk.nextSequence();
+        if (walk.offset() == targetOffset)
+        {
+            // the offset asked for: a compacted segment's record there may carry a later sequence than the next
+            final int result = walk.next();
+            if (result == FrameReader.DAMAGED)
+            {
+                throw damagedDuringSeek(target, walk);
+            }
+            if (result == FrameReader.RECORD)
+            {
+                sequence = walk.sequence();
+            }
+        }
+        return new TailerSeek(walk.offset(), sequence, walk.lastTimestamp(), false, previous);
+    }
+
+    private JournalCorruptionException damagedDuringSeek(final MappedSegment target, final FrameReader walk)
+    {
+        target.close();
+        return corrupt(target.path(), walk.offset(), walk.reason());
     }
 
     private TailerSeekException pastEnd(final String asked, final String end)
@@ -558,20 +673,21 @@ public final class Tailer implements AutoCloseable
         final MappedSegment mapped = MappedSegment.openIfStarted(directory, base, segmentLength, journalId);
         if (mapped == null)
         {
-            throw new JournalCorruptionException(directory.resolve(JournalDirectoryLayout.segmentFileName(base)), -1,
-                "segment file missing or not started", null);
+            final Path file = segmentPath(base);
+            throw Files.exists(file) ? notStarted(file, "the journal lists started segments after it") :
+                corrupt(file, -1, "segment file missing, but the journal lists segments after it");
         }
         return mapped;
     }
 
     private long openStartedHeaderSequence(final long base)
     {
-        final long sequence = SegmentHeaderReader.baseSequence(
-            directory.resolve(JournalDirectoryLayout.segmentFileName(base)));
+        final long sequence = SegmentHeaderReader.baseSequence(segmentPath(base));
         if (sequence < 0)
         {
-            throw new JournalCorruptionException(directory.resolve(JournalDirectoryLayout.segmentFileName(base)), 0,
-                "cannot read segment header", null);
+            final Path file = segmentPath(base);
+            throw Files.exists(file) ? notStarted(file, "the journal lists started segments after it") :
+                corrupt(file, -1, "segment file missing, but the journal lists segments after it");
         }
         return sequence;
     }
@@ -580,14 +696,13 @@ public final class Tailer implements AutoCloseable
     {
         try (MappedSegment mapped = openStarted(base))
         {
-            final UnsafeBuffer segmentBuffer = mapped.buffer();
-            final int first = SegmentDescriptor.HEADER_LENGTH;
-            final int length = segmentBuffer.getIntVolatile(first);
-            if (length == 0 || FrameDescriptor.type(segmentBuffer, first) == PADDING_TYPE)
+            final FrameReader walk = mapped.wrap(seekFrames);
+            final int result = walk.next();
+            if (result == FrameReader.DAMAGED)
             {
-                return Long.MAX_VALUE;
+                throw corrupt(mapped.path(), walk.offset(), walk.reason());
             }
-            return FrameDescriptor.timestamp(segmentBuffer, first);
+            return result == FrameReader.RECORD ? walk.timestamp() : Long.MAX_VALUE;
         }
     }
 
@@ -598,7 +713,7 @@ public final class Tailer implements AutoCloseable
      */
     public long position()
     {
-        return basePosition + Math.min(offset, segmentLength);
+        return segment == null ? basePosition + segmentLength : basePosition + Math.min(frames.offset(), segmentLength);
     }
 
     /**
@@ -608,7 +723,7 @@ public final class Tailer implements AutoCloseable
      */
     public long nextSequence()
     {
-        return nextSequence;
+        return segment == null ? parkedSequence : frames.nextSequence();
     }
 
     /**

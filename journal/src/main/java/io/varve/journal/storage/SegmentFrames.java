@@ -185,7 +185,21 @@ public final class SegmentFrames implements AutoCloseable
      */
     public String continues(final long expectedSequence, final boolean afterCompacted)
     {
-        final long baseSequence = SegmentDescriptor.baseSequence(file.buffer());
+        return continues(SegmentDescriptor.baseSequence(file.buffer()), compacted, expectedSequence, afterCompacted);
+    }
+
+    /**
+     * The base-sequence rule of {@link #continues(long, boolean)}, for readers that map segments themselves (tailers).
+     *
+     * @param baseSequence     of the segment.
+     * @param compacted        true when the segment is compacted.
+     * @param expectedSequence the sequence after the previous segment's last record.
+     * @param afterCompacted   true when the previous segment was compacted.
+     * @return null when it continues, else the reason with expected and found values.
+     */
+    public static String continues(
+        final long baseSequence, final boolean compacted, final long expectedSequence, final boolean afterCompacted)
+    {
         if (afterCompacted || compacted ? baseSequence < expectedSequence : baseSequence != expectedSequence)
         {
             return "segment base sequence: expected=" + (afterCompacted || compacted ? "at least " : "") +
