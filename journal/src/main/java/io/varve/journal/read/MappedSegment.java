@@ -160,7 +160,7 @@ final class MappedSegment implements AutoCloseable
     }
 
     /**
-     * The rules this segment's frames follow, for a {@link io.varve.journal.format.FrameReader}.
+     * The rules this segment's frames follow, for a {@link FrameReader}.
      *
      * @return {@code FrameReader.LIVE}, {@code COMPACTED_OPEN_END} (format 1 compacted) or {@code COMPACTED_SEALED}
      *         (format 2 compacted, whose frames end at {@link #framesEnd()}).
@@ -187,16 +187,6 @@ final class MappedSegment implements AutoCloseable
     long baseSequence()
     {
         return SegmentDescriptor.baseSequence(buffer);
-    }
-
-    /**
-     * Frame kind of this segment for a {@link FrameReader}.
-     *
-     * @return {@link FrameReader#LIVE} or {@link FrameReader#COMPACTED_OPEN_END}.
-     */
-    int frameKind()
-    {
-        return isCompacted() ? FrameReader.COMPACTED_OPEN_END : FrameReader.LIVE;
     }
 
     /**
