@@ -46,6 +46,7 @@ public final class SegmentFrames implements AutoCloseable
     private boolean compacted;
     private int limit;
     private String problem;
+    private long problemOffset;
 
     /**
      * @param directory       of the journal.
@@ -81,6 +82,7 @@ public final class SegmentFrames implements AutoCloseable
         path = directory.resolve(JournalDirectoryLayout.segmentFileName(basePosition));
         compacted = false;
         problem = null;
+        problemOffset = -1;
         final long size;
         try
         {
@@ -106,6 +108,7 @@ public final class SegmentFrames implements AutoCloseable
         final String headerProblem = SegmentDescriptor.validateHeader(header, segmentLength, basePosition, journalId);
         if (headerProblem != null)
         {
+            problemOffset = 0;
             return damaged(headerProblem);
         }
         compacted = SegmentDescriptor.isCompacted(header);
@@ -132,6 +135,7 @@ public final class SegmentFrames implements AutoCloseable
         {
             // changed between the two reads: replaced under us
             closeFile();
+            problemOffset = 0;
             return damaged(mappedProblem + " (replaced while being read?)");
         }
         limit = (int)size;
@@ -191,6 +195,16 @@ public final class SegmentFrames implements AutoCloseable
     public String problem()
     {
         return problem;
+    }
+
+    /**
+     * Where in the file the problem of the last {@link #open(long)} that returned {@link #DAMAGED} lies.
+     *
+     * @return 0 for the header, -1 for the file as a whole (its length, or a failure to read it).
+     */
+    public long problemOffset()
+    {
+        return problemOffset;
     }
 
     /**
