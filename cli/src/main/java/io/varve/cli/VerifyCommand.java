@@ -123,7 +123,8 @@ final class VerifyCommand implements Callable<Integer>
         for (int i = 0; i < results.size() && first < 0; i++)
         {
             final VerifyReport.Verdict verdict = results.get(i).verdict();
-            first = verdict == VerifyReport.Verdict.DAMAGED || verdict == VerifyReport.Verdict.TORN ? i : -1;
+            first = verdict == VerifyReport.Verdict.DAMAGED || verdict == VerifyReport.Verdict.TORN ||
+                verdict == VerifyReport.Verdict.MISSING ? i : -1;
         }
         if (first < 0 || first == results.size() - 1)
         {
@@ -137,9 +138,10 @@ final class VerifyCommand implements Callable<Integer>
             out.printf("  after the damage: %s %s, %d records%n", result.file().getFileName(),
                 result.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' '), result.records());
         }
-        out.printf("segments after the first damaged one (%s): %d intact, %d damaged, %d torn, %d allocated ahead%n",
-            results.get(first).file().getFileName(), counts[VerifyReport.Verdict.INTACT.ordinal()],
-            counts[VerifyReport.Verdict.DAMAGED.ordinal()], counts[VerifyReport.Verdict.TORN.ordinal()],
+        out.printf("segments after the first damaged one (%s): %d intact, %d damaged, %d torn, %d missing, " +
+            "%d allocated ahead%n", results.get(first).file().getFileName(),
+            counts[VerifyReport.Verdict.INTACT.ordinal()], counts[VerifyReport.Verdict.DAMAGED.ordinal()],
+            counts[VerifyReport.Verdict.TORN.ordinal()], counts[VerifyReport.Verdict.MISSING.ordinal()],
             counts[VerifyReport.Verdict.ALLOCATED_AHEAD.ordinal()]);
     }
 

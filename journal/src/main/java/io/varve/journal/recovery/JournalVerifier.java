@@ -114,13 +114,25 @@ public final class JournalVerifier
         boolean previousCompacted = false;
         try (SegmentFrames segmentFrames = new SegmentFrames(directory, segmentLength, journalId, true, false))
         {
+            long previousBase = -1;
             for (final JournalStructure.Segment segment : segments)
             {
+                if (previousBase >= 0 && segment.base() != previousBase + segmentLength)
+                {
+                    final long missing = previousBase + segmentLength;
+                    segmentResults.add(new SegmentResult(directory.resolve(JournalDirectoryLayout.segmentFileName(
+                        missing)), missing, Verdict.MISSING, 0, 0));
+                }
+                previousBase = segment.base();
                 segmentWorst = null;
                 for (final Finding finding : segment.findings())
                 {
                     findings.add(finding);
-                    worse(finding.severity());
+                    if (finding.file().equals(segment.path()))
+                    {
+                        // a gap before the segment is reported against the missing file, not against this one
+                        worse(finding.severity());
+                    }
                 }
                 if (segment.role() == JournalStructure.AHEAD)
                 {

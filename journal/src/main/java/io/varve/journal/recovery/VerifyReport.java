@@ -35,7 +35,7 @@ public record VerifyReport(
      *
      * @param file             the segment file.
      * @param basePosition     of the segment.
-     * @param verdict          intact, damaged, torn beyond the durable position, or allocated ahead.
+     * @param verdict          intact, damaged, torn beyond the durable position, allocated ahead, or missing.
      * @param records          valid records read before any damage.
      * @param uncheckedRecords of those, records written without a checksum.
      */
@@ -55,7 +55,9 @@ public record VerifyReport(
         /** Damage beyond the durable position only: a torn, unsynced tail that recovery truncates. */
         TORN,
         /** Allocated ahead of the writer and not started: no frames. */
-        ALLOCATED_AHEAD
+        ALLOCATED_AHEAD,
+        /** Not there, though segments after it are: the first file of a gap in the chain. */
+        MISSING
     }
 
     /**
