@@ -297,6 +297,13 @@ public final class JournalStructure
             case SegmentFrames.NOT_STARTED:
                 if (last && !afterGap && base + FIRST_FRAME >= durable)
                 {
+                    final long size = path.toFile().length();
+                    if (size < segmentLength)
+                    {
+                        // its allocation was cut short (a kill, a full disk): recovery deals with it on open
+                        classify(path, base, -1, "segment file truncated: length=" + size + " expected=" +
+                            segmentLength);
+                    }
                     return AHEAD;
                 }
                 classify(path, base, 0, "segment never started: header is zero");
