@@ -8,6 +8,7 @@ import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.MetadataDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.format.TailerTableDescriptor;
+import io.varve.journal.read.Tailer;
 import io.varve.journal.recovery.VerifyReport.Finding;
 import io.varve.journal.recovery.VerifyReport.Severity;
 import io.varve.journal.recovery.VerifyReport.Verdict;
@@ -214,6 +215,63 @@ class JournalVerifierTest
         assertEquals(MetadataDescriptor.TAILER_TABLE_OFFSET + TailerTableDescriptor.slotOffset(slot),
             report.firstError().offset());
         assertTrue(report.firstError().reason().contains("tailer slot state unknown"), report.firstError().reason());
+    }
+
+    @Test
+    void shouldAcceptEverySlotThatNamedTailersWrite()
+    {
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(SEGMENT_LENGTH)))
+        {
+            // a tailer claimed on an empty journal, one at a segment's end, one at the live end, one deleted
+            journal.tailer("early").close();
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD]);
+            for (int i = 0; i < 2000; i++)
+            {
+                journal.appender().append(payload, 0, PAYLOAD);
+            }
+            final int perSegment = (int)recordPositions(dir, SEGMENT_LENGTH).stream()
+                .filter((p) -> p < SEGMENT_LENGTH).count();
+            try (Tailer boundary = journal.tailer("boundary"); Tailer end = journal.tailer("end");
+                Tailer gone = journal.tailer("gone"))
+            {
+                assertEquals(perSegment, boundary.poll((b, o, l, sq, t, ty) -> { }, perSegment));
+                int read = 0;
+                while (read < 2000)
+                {
+                    read += end.poll((b, o, l, sq, t, ty) -> { }, 500);
+                }
+                gone.poll((b, o, l, sq, t, ty) -> { }, 10);
+            }
+            assertTrue(journal.reader().deleteTailerName("gone"));
+        }
+        final VerifyReport report = verify();
+        assertFalse(report.hasErrors(), report.findings().toString());
+        assertTrue(report.findings().isEmpty(), report.findings().toString());
+    }
+
+    @Test
+    void shouldNameAHeaderProblemAtOffsetZeroAndAWholeFileProblemAtMinusOne() throws Exception
+    {
+        write(2000, true);
+        writeBytes(segment(1), SegmentDescriptor.BASE_SEQUENCE_OFFSET, new byte[]{ 7 });
+        VerifyReport report = verify();
+        assertEquals(segment(1), report.firstError().file());
+        assertEquals(0, report.firstError().offset(), report.firstError().toString());
+        assertTrue(report.firstError().reason().contains("segment header checksum mismatch"));
+
+        assertEquals(Verdict.INTACT, report.segmentResults().get(2).verdict(), "read on after it");
+
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(segment(2).toFile(), "rw"))
+        {
+            file.setLength(SEGMENT_LENGTH / 2);
+        }
+        report = verify();
+        final Finding truncated = report.findings().stream().filter((f) -> f.file().equals(segment(2))).findFirst()
+            .orElseThrow();
+        assertEquals(Severity.ERROR, truncated.severity());
+        assertEquals(-1, truncated.offset(), truncated.toString());
+        assertTrue(truncated.reason().contains("segment file truncated"), truncated.reason());
+        assertEquals(Verdict.INTACT, report.segmentResults().get(3).verdict(), "read on after it");
     }
 
     @Test
