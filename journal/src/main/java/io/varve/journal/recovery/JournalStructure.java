@@ -186,8 +186,8 @@ public final class JournalStructure
             if (problem != null)
             {
                 add(Severity.ERROR, metadata.path(), MetadataDescriptor.TAILER_TABLE_OFFSET + offset,
-                    "tailer table slot " + slot + " damaged: " + problem + "; a tailer of that name would resume " +
-                    "at a wrong position: delete the name with Tailer.deleteName and replay it");
+                    "tailer table slot " + slot + " damaged: " + problem + "; if it names a tailer, delete the name " +
+                    "with JournalReader.deleteTailerName and restart that consumer from a known position");
             }
         }
     }
