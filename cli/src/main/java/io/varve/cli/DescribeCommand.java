@@ -5,6 +5,7 @@ import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.MetadataDescriptor;
 import io.varve.journal.read.JournalReader;
 import io.varve.journal.read.Tailer;
+import io.varve.journal.recovery.JournalStructure;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MetadataFile;
 import picocli.CommandLine.Command;
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code varve describe}: one screen about a journal: id, format version, segments, first and last sequence and
- * time, size on disk, durable position, and the writer's PID if one is running.
+ * time, size on disk, durable position, and the writer's PID if one is running. What the structural check shared
+ * with {@code varve verify} finds is printed first ({@code DAMAGED: FILE: REASON}); exit 1 when it finds damage.
  * <p>
  * Threading: one invocation per instance.
  */
@@ -40,6 +42,7 @@ final class DescribeCommand implements Callable<Integer>
         final PrintStream out = parent.out;
         try (JournalReader reader = JournalReader.open(directory))
         {
+            final boolean damaged = StructureFindings.print(out, JournalStructure.check(directory, Set.of()));
             final MetadataFile metadata = reader.metadata();
             final long[] all = new JournalDirectory(directory, Set.of()).listSegments();
             final long[] started = reader.startedSegmentBases();
@@ -64,6 +67,11 @@ final class DescribeCommand implements Callable<Integer>
             out.println("writer        " + (pid == 0 ? "none (closed cleanly)" :
                 "pid " + pid + (alive ? " (running)" : " (not running: killed? reopen to recover)")));
             out.println("tailers       " + reader.namedTailers().size() + " named");
+            if (damaged)
+            {
+                out.println("DAMAGED: see above; run 'varve verify " + directory + "' for every frame");
+                return VarveCommand.PROBLEM;
+            }
         }
         return VarveCommand.OK;
     }

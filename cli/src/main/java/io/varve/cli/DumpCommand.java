@@ -1,13 +1,15 @@
 package io.varve.cli;
 
 import io.varve.journal.format.FrameDescriptor;
-import io.varve.journal.format.FrameValidator;
+import io.varve.journal.format.FrameReader;
 import io.varve.journal.format.IndexDescriptor;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.MetadataDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.recovery.JournalStructure;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MappedFile;
+import io.varve.journal.storage.SegmentFrames;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +29,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 /**
  * {@code varve dump}: the raw structures of a journal, like Chronicle's DumpMain and kafka-dump-log: the metadata
  * file, each segment's header, every frame's header fields with a hex preview, and with {@code --index} the index
- * entries. Read-only; safe while a writer appends. Exit 1 when it meets a frame that is not valid.
+ * entries. Read-only; safe while a writer appends. First it prints what the structural check shared with
+ * {@code varve verify} finds ({@code DAMAGED: FILE: REASON} lines); a damaged frame is printed with its problem and
+ * ends that segment's frames, and the dump goes on with the next segment. A frame written without a checksum is
+ * printed {@code crc=unchecked}, never {@code ok}. Exit 1 when there is damage or a frame that is not valid.
  * <p>
  * Threading: one invocation per instance.
  */
@@ -58,6 +63,7 @@ final class DumpCommand implements Callable<Integer>
     private boolean index;
 
     private long printed;
+    private long journalId;
     private boolean bad;
 
     public Integer call() throws IOException
@@ -93,19 +99,24 @@ final class DumpCommand implements Callable<Integer>
             return VarveCommand.USAGE_OR_IO;
         }
         final PrintStream out = parent.out;
+        bad = StructureFindings.print(out, JournalStructure.check(directory, Set.of()));
         final int segmentLength = dumpMetadata(out);
         final long limit = count == null ? Long.MAX_VALUE : count;
-        for (final long base : new JournalDirectory(directory, Set.of()).listSegments())
+        try (SegmentFrames segmentFrames = segmentLength == 0 ? null :
+            new SegmentFrames(directory, segmentLength, journalId, true, false))
         {
-            final Path path = directory.resolve(JournalDirectoryLayout.segmentFileName(base));
-            if (segment != null && !path.getFileName().equals(segment.getFileName()))
+            for (final long base : new JournalDirectory(directory, Set.of()).listSegments())
             {
-                continue;
-            }
-            dumpSegment(out, path, base, segmentLength, fromSequence, limit);
-            if (printed >= limit || bad)
-            {
-                break;
+                final Path path = directory.resolve(JournalDirectoryLayout.segmentFileName(base));
+                if (segment != null && !path.getFileName().equals(segment.getFileName()))
+                {
+                    continue;
+                }
+                dumpSegment(out, segmentFrames, path, base, fromSequence, limit);
+                if (printed >= limit)
+                {
+                    break;
+                }
             }
         }
         return bad ? VarveCommand.PROBLEM : VarveCommand.OK;
@@ -141,104 +152,106 @@ final class DumpCommand implements Callable<Integer>
                 bad = true;
                 return 0;
             }
+            journalId = MetadataDescriptor.journalId(buffer);
             return MetadataDescriptor.segmentLength(buffer);
         }
     }
 
     private void dumpSegment(
         final PrintStream out,
+        final SegmentFrames segmentFrames,
         final Path path,
         final long base,
-        final int segmentLength,
         final long fromSequence,
         final long limit) throws IOException
     {
-        final long size = Files.size(path);
-        if (segmentLength == 0 || size < SegmentDescriptor.HEADER_LENGTH)
+        if (segmentFrames == null)
         {
-            out.printf("segment %s: length=%d, cannot read frames%n", path.getFileName(), size);
+            out.printf("segment %s: length=%d, cannot read frames%n", path.getFileName(), Files.size(path));
             return;
         }
-        try (MappedFile file = MappedFile.map(path, (int)Math.min(size, segmentLength), true))
+        final int state = segmentFrames.open(base);
+        if (state == SegmentFrames.MISSING)
         {
-            final UnsafeBuffer buffer = file.buffer();
-            final long magic = buffer.getLong(SegmentDescriptor.MAGIC_OFFSET, LITTLE_ENDIAN);
-            if (magic == 0)
-            {
-                out.printf("segment %s: allocated ahead of the writer, not started%n", path.getFileName());
-                return;
-            }
-            final boolean compacted = SegmentDescriptor.isCompacted(buffer);
-            final String headerProblem = size < segmentLength && !compacted ? "file shorter than the segment length" :
-                SegmentDescriptor.validateHeader(buffer, segmentLength, base, SegmentDescriptor.journalId(buffer));
-            out.printf("segment %s: basePosition=%d baseSequence=%d created=%s flags=%d header %s%n",
-                path.getFileName(), SegmentDescriptor.basePosition(buffer), SegmentDescriptor.baseSequence(buffer),
-                Instant.ofEpochSecond(0, SegmentDescriptor.creationTime(buffer)), SegmentDescriptor.flags(buffer),
-                headerProblem == null ? "ok" : headerProblem);
-            if (headerProblem != null)
-            {
-                bad = true;
-                return;
-            }
-            dumpFrames(out, file, base, compacted, fromSequence, limit);
-            if (index)
-            {
-                dumpIndex(out, path.resolveSibling(JournalDirectoryLayout.indexFileName(base)), segmentLength);
-            }
+            return;
+        }
+        if (state == SegmentFrames.NOT_STARTED)
+        {
+            out.printf("segment %s: allocated ahead of the writer, not started%n", path.getFileName());
+            return;
+        }
+        if (state == SegmentFrames.DAMAGED)
+        {
+            out.printf("segment %s: header BAD: %s%n", path.getFileName(), segmentFrames.problem());
+            bad = true;
+            return;
+        }
+        final UnsafeBuffer buffer = segmentFrames.file().buffer();
+        out.printf("segment %s: basePosition=%d baseSequence=%d created=%s flags=%d header ok%n",
+            path.getFileName(), SegmentDescriptor.basePosition(buffer), SegmentDescriptor.baseSequence(buffer),
+            Instant.ofEpochSecond(0, SegmentDescriptor.creationTime(buffer)), SegmentDescriptor.flags(buffer));
+        dumpFrames(out, segmentFrames, base, fromSequence, limit);
+        if (index)
+        {
+            dumpIndex(out, path.resolveSibling(JournalDirectoryLayout.indexFileName(base)),
+                segmentFrames.segmentLength());
         }
     }
 
     private void dumpFrames(
         final PrintStream out,
-        final MappedFile file,
+        final SegmentFrames segmentFrames,
         final long base,
-        final boolean compacted,
         final long fromSequence,
         final long limit)
     {
-        final UnsafeBuffer buffer = file.buffer();
-        final int segmentLength = file.length();
-        final FrameValidator validator = new FrameValidator();
-        int offset = SegmentDescriptor.HEADER_LENGTH;
-        long expected = SegmentDescriptor.baseSequence(buffer);
-        long lastTimestamp = 0;
-        while (offset <= segmentLength - FrameDescriptor.HEADER_LENGTH && printed < limit)
+        final UnsafeBuffer buffer = segmentFrames.file().buffer();
+        final FrameReader frames = segmentFrames.frames();
+        while (printed < limit)
         {
-            final int length = buffer.getIntVolatile(offset);
-            if (length == 0)
+            final int result = frames.next();
+            final int offset = frames.offset();
+            if (result == FrameReader.RECORD)
             {
-                out.printf(compacted ? "  end @%d (position %d) of the compacted segment's frames%n" :
-                    "  end @%d (position %d): no frame written here yet%n", offset, base + offset);
+                if (frames.sequence() >= fromSequence)
+                {
+                    printFrame(out, buffer, offset, frames.frameLength(), null);
+                    printed++;
+                }
+                frames.advance();
+            }
+            else if (result == FrameReader.END_OF_SEGMENT)
+            {
+                if (frames.limit() - offset >= FrameDescriptor.HEADER_LENGTH && frames.frameLength() > 0)
+                {
+                    out.printf("  padding @%d len=%d to the end of the segment%n", offset, frames.frameLength());
+                }
+                else if (segmentFrames.isCompacted())
+                {
+                    out.printf("  end @%d (position %d) of the compacted segment's frames%n", offset, base + offset);
+                }
                 return;
             }
-            final String problem = validator.validate(buffer, file.checksumView(), offset, length, segmentLength,
-                expected, lastTimestamp, true, compacted);
-            final int type = FrameDescriptor.type(buffer, offset);
-            if (problem == null && type == FrameDescriptor.PADDING_TYPE)
+            else if (result == FrameReader.NOT_WRITTEN)
             {
-                out.printf("  padding @%d len=%d to the end of the segment%n", offset, length);
+                out.printf("  end @%d (position %d): no frame written here yet%n", offset, base + offset);
                 return;
             }
-            final long sequence = FrameDescriptor.sequence(buffer, offset);
-            if (sequence >= fromSequence || problem != null)
+            else
             {
-                printFrame(out, buffer, offset, length, problem);
+                // the frames after a damaged one cannot be found: go on with the next segment
+                printFrame(out, buffer, offset, frames.frameLength(), frames.reason());
                 printed++;
-            }
-            if (problem != null)
-            {
                 bad = true;
                 return;
             }
-            lastTimestamp = FrameDescriptor.timestamp(buffer, offset);
-            expected = sequence + 1;
-            offset += FrameDescriptor.alignedLength(length);
         }
     }
 
     private static void printFrame(
         final PrintStream out, final UnsafeBuffer buffer, final int offset, final int length, final String problem)
     {
+        final boolean unchecked = (FrameDescriptor.flags(buffer, offset) & FrameDescriptor.FLAG_UNCHECKED) != 0;
         final StringBuilder line = new StringBuilder(160);
         line.append("  frame @").append(offset)
             .append(" len=").append(length)
@@ -247,9 +260,22 @@ final class DumpCommand implements Callable<Integer>
             .append(" type=").append(FrameDescriptor.type(buffer, offset))
             .append(" ver=").append(FrameDescriptor.schemaVersion(buffer, offset))
             .append(" flags=").append(FrameDescriptor.flags(buffer, offset))
-            .append(" key=").append(FrameDescriptor.keyLength(buffer, offset))
-            .append(" crc=").append(String.format("%08x", FrameDescriptor.checksum(buffer, offset)))
-            .append(problem == null ? " ok |" : " BAD: " + problem + " |");
+            .append(" key=").append(FrameDescriptor.keyLength(buffer, offset));
+        if (problem != null)
+        {
+            line.append(" crc=").append(String.format("%08x", FrameDescriptor.checksum(buffer, offset)))
+                .append(" BAD: ").append(problem).append(" |");
+        }
+        else if (unchecked)
+        {
+            // written without a checksum: nothing can say its bytes are intact
+            line.append(" crc=unchecked |");
+        }
+        else
+        {
+            line.append(" crc=").append(String.format("%08x", FrameDescriptor.checksum(buffer, offset)))
+                .append(" ok |");
+        }
         final int payload = Math.max(0, Math.min(length - FrameDescriptor.HEADER_LENGTH, PREVIEW));
         for (int i = 0; i < payload && offset + FrameDescriptor.HEADER_LENGTH + i < buffer.capacity(); i++)
         {

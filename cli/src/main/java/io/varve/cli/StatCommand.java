@@ -3,6 +3,7 @@ package io.varve.cli;
 import io.varve.journal.format.JournalCounter;
 import io.varve.journal.read.JournalReader;
 import io.varve.journal.read.NamedTailerInfo;
+import io.varve.journal.recovery.JournalStructure;
 import io.varve.journal.storage.MetadataFile;
 import org.agrona.concurrent.errors.ErrorLogReader;
 import org.agrona.concurrent.status.CountersReader;
@@ -15,11 +16,13 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
  * {@code varve stat}: the journal's live counters, named tailers and last error, read from the metadata file
- * without locks while the writer runs, like Aeron's AeronStat.
+ * without locks while the writer runs, like Aeron's AeronStat, then what the structural check shared with
+ * {@code varve verify} finds ({@code DAMAGED: FILE: REASON}); exit 1 when the last look found damage.
  * <p>
  * Threading: one invocation per instance.
  */
@@ -46,6 +49,7 @@ final class StatCommand implements Callable<Integer>
             parent.err.println("varve stat: --watch must be a positive number of seconds: watch=" + watch);
             return VarveCommand.USAGE_OR_IO;
         }
+        boolean damaged = false;
         try (JournalReader reader = JournalReader.open(directory))
         {
             long printed = 0;
@@ -57,6 +61,8 @@ final class StatCommand implements Callable<Integer>
                     parent.out.print("\u001b[H\u001b[2J");
                 }
                 print(parent.out, reader);
+                // the structure is checked each time: a file may appear or vanish while stat watches
+                damaged = StructureFindings.print(parent.out, JournalStructure.check(directory, Set.of()));
                 parent.out.flush();
                 printed++;
                 if (watch == null || printed >= iterations)
@@ -67,7 +73,7 @@ final class StatCommand implements Callable<Integer>
             }
             while (true);
         }
-        return VarveCommand.OK;
+        return damaged ? VarveCommand.PROBLEM : VarveCommand.OK;
     }
 
     static void print(final PrintStream out, final JournalReader reader)

@@ -11,16 +11,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
  * {@code varve verify}: checks every frame's CRC and the segment chain with recovery's rule. Exit 0 when clean
- * (damage beyond the durable position, a torn unsynced tail, is a warning), 1 when anything below the durable
- * position is bad or a segment is missing, truncated or foreign (the first bad frame is printed as
- * {@code FILE OFFSET REASON}), 2 for usage or I/O errors.
+ * (damage beyond the durable position, a torn unsynced tail, is a warning; a file the journal deletes on its next
+ * open is a note), 1 when anything below the durable position is bad, a segment is missing or truncated, or a file
+ * that would make opening refuse is there (the first error is printed first as {@code FILE OFFSET REASON}), 2 for
+ * usage or I/O errors. It reads on past damage and says, segment by segment, how far it reaches; it counts records
+ * written without checksums apart, as not checked.
  * <p>
  * Threading: one invocation per instance.
  */
@@ -73,23 +78,71 @@ final class VerifyCommand implements Callable<Integer>
             report = new JournalVerifier(directory, Set.of()).verify();
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
+        print(parent.out, report, seconds);
+        return report.hasErrors() ? VarveCommand.PROBLEM : VarveCommand.OK;
+    }
+
+    private static void print(final PrintStream out, final VerifyReport report, final double seconds)
+    {
         final VerifyReport.Finding firstError = report.firstError();
         if (firstError != null)
         {
-            parent.out.println(firstError);
+            out.println(firstError);
         }
         for (final VerifyReport.Finding finding : report.findings())
         {
             if (finding != firstError)
             {
-                parent.out.println(finding.severity() + ": " + finding);
+                out.println(finding.severity() + ": " + finding);
             }
         }
-        parent.out.printf("%s: %d segments, %d records, %d bytes checked in %.3f s (%.2f GB/s); " +
+        printLaterSegments(out, report);
+        if (report.uncheckedRecords() > 0)
+        {
+            out.printf("NOT CHECKED: %d of %d records were written without checksums (--no-checksums): their " +
+                "structure was checked, their bytes could not be%n", report.uncheckedRecords(), report.records());
+        }
+        final long checkedBytes = report.bytes() - report.uncheckedBytes();
+        out.printf("%s: %d segments%s, %d records%s, %d bytes checked in %.3f s (%.2f GB/s); " +
             "end position %d, durable position %d%n",
-            report.hasErrors() ? "DAMAGED" : "OK", report.segments(), report.records(), report.bytes(), seconds,
-            report.bytes() / Math.max(seconds, 1e-9) / 1e9, report.endPosition(), report.durablePosition());
-        return report.hasErrors() ? VarveCommand.PROBLEM : VarveCommand.OK;
+            report.hasErrors() ? "DAMAGED" : "OK", report.segments(),
+            report.allocatedAhead() > 0 ? " (+" + report.allocatedAhead() + " allocated ahead, not started)" : "",
+            report.records(),
+            report.uncheckedRecords() > 0 ? " (" + report.uncheckedRecords() + " NOT checked: no checksums)" : "",
+            checkedBytes, seconds, checkedBytes / Math.max(seconds, 1e-9) / 1e9, report.endPosition(),
+            report.durablePosition());
+    }
+
+    /**
+     * After the first damaged segment, whether each later one is intact, so the user sees how far damage reaches.
+     */
+    private static void printLaterSegments(final PrintStream out, final VerifyReport report)
+    {
+        final List<VerifyReport.SegmentResult> results = report.segmentResults();
+        int first = -1;
+        for (int i = 0; i < results.size() && first < 0; i++)
+        {
+            final VerifyReport.Verdict verdict = results.get(i).verdict();
+            first = verdict == VerifyReport.Verdict.DAMAGED || verdict == VerifyReport.Verdict.TORN ||
+                verdict == VerifyReport.Verdict.MISSING ? i : -1;
+        }
+        if (first < 0 || first == results.size() - 1)
+        {
+            return;
+        }
+        final int[] counts = new int[VerifyReport.Verdict.values().length];
+        for (int i = first + 1; i < results.size(); i++)
+        {
+            final VerifyReport.SegmentResult result = results.get(i);
+            counts[result.verdict().ordinal()]++;
+            out.printf("  after the damage: %s %s, %d records%n", result.file().getFileName(),
+                result.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' '), result.records());
+        }
+        out.printf("segments after the first damaged one (%s): %d intact, %d damaged, %d torn, %d missing, " +
+            "%d allocated ahead%n", results.get(first).file().getFileName(),
+            counts[VerifyReport.Verdict.INTACT.ordinal()], counts[VerifyReport.Verdict.DAMAGED.ordinal()],
+            counts[VerifyReport.Verdict.TORN.ordinal()], counts[VerifyReport.Verdict.MISSING.ordinal()],
+            counts[VerifyReport.Verdict.ALLOCATED_AHEAD.ordinal()]);
     }
 
     private long segmentBytes()

@@ -118,6 +118,45 @@ public final class TailerTableDescriptor
     }
 
     /**
+     * Whether a slot holds what the claim protocol can leave there: a known state and, in an active slot, a name of
+     * 1 to {@link #MAX_NAME_LENGTH} bytes, a frame-aligned position at or after the first segment's first frame and
+     * a sequence that is not negative. A free slot may keep the bytes of the tailer it held; only its state counts.
+     *
+     * @param table  over the tailer table section.
+     * @param offset of the slot.
+     * @return null when the slot is well formed, else what is wrong, in "what: name=value" form.
+     */
+    public static String validateSlot(final DirectBuffer table, final int offset)
+    {
+        final int state = table.getInt(offset + STATE_OFFSET, LITTLE_ENDIAN);
+        if (state == STATE_FREE || state == STATE_RESERVED)
+        {
+            return null;
+        }
+        if (state != STATE_ACTIVE)
+        {
+            return "tailer slot state unknown: state=" + state + " expected=" + STATE_FREE + ".." + STATE_ACTIVE;
+        }
+        final int nameLength = table.getInt(offset + NAME_LENGTH_OFFSET, LITTLE_ENDIAN);
+        if (nameLength <= 0 || nameLength > MAX_NAME_LENGTH)
+        {
+            return "tailer name length out of range: nameLength=" + nameLength + " max=" + MAX_NAME_LENGTH;
+        }
+        final long position = table.getLong(offset + POSITION_OFFSET, LITTLE_ENDIAN);
+        if (position < SegmentDescriptor.HEADER_LENGTH || (position & (FrameDescriptor.FRAME_ALIGNMENT - 1)) != 0)
+        {
+            return "tailer position is not a frame position: position=" + position + " alignment=" +
+                FrameDescriptor.FRAME_ALIGNMENT;
+        }
+        final long sequence = table.getLong(offset + SEQUENCE_OFFSET, LITTLE_ENDIAN);
+        if (sequence < 0)
+        {
+            return "tailer sequence negative: sequence=" + sequence;
+        }
+        return null;
+    }
+
+    /**
      * Checks a tailer name.
      *
      * @param name to check.

@@ -1,18 +1,16 @@
 package io.varve.journal.recovery;
 
-import io.varve.journal.JournalCorruptionException;
 import io.varve.journal.format.FrameDescriptor;
-import io.varve.journal.format.FrameValidator;
+import io.varve.journal.format.FrameReader;
 import io.varve.journal.format.IndexDescriptor;
 import io.varve.journal.format.JournalDirectoryLayout;
-import io.varve.journal.format.MetadataDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.recovery.VerifyReport.Finding;
+import io.varve.journal.recovery.VerifyReport.SegmentResult;
 import io.varve.journal.recovery.VerifyReport.Severity;
-import io.varve.journal.storage.JournalDirectory;
+import io.varve.journal.recovery.VerifyReport.Verdict;
 import io.varve.journal.storage.MappedFile;
-import io.varve.journal.storage.MetadataFile;
-import io.varve.journal.storage.SegmentHeaderReader;
+import io.varve.journal.storage.SegmentFrames;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -23,13 +21,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
-import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
-
 /**
- * Checks a whole journal, read-only: every segment's header and place in the chain, every frame's length,
- * checksum, sequence and timestamp, and the index entries. It uses the same rule as recovery: damage below the
- * durable position is an error, damage beyond it a torn tail and a warning. It never writes, so it may run while
- * a writer appends (frames the writer adds during the check may or may not be seen).
+ * Checks a whole journal, read-only: the directory and chain through {@link JournalStructure} (the check that
+ * {@code varve dump}, {@code describe} and {@code stat} share), then every frame of every segment through
+ * {@link SegmentFrames} and {@link FrameReader}, and the index entries against the frames read. It uses recovery's
+ * rule: damage below the durable position is an error, damage beyond it a torn tail and a warning. After damage it
+ * goes on with the next segment, taking that segment's base sequence as given, so the report shows every later
+ * segment as intact or damaged. Records written without checksums are counted apart: nothing could check their
+ * bytes. It never writes, so it may run while a writer appends (frames the writer adds during the check may or may
+ * not be seen).
  * <p>
  * Threading: NOT threadsafe; one verification at a time.
  */
@@ -39,16 +39,20 @@ public final class JournalVerifier
 
     private final Path directory;
     private final Set<String> allowedNames;
-    private final FrameValidator validator = new FrameValidator();
     private final List<Finding> findings = new ArrayList<>();
+    private final List<SegmentResult> segmentResults = new ArrayList<>();
     private LongConsumer progress = (bytes) -> {};
     private int segmentLength;
     private long journalId;
     private long durable = -1;
     private long records;
+    private long uncheckedRecords;
     private long bytes;
-    private long endPosition;
+    private long uncheckedBytes;
+    private long endPosition = -1;
     private int segmentsChecked;
+    private int allocatedAhead;
+    private Severity segmentWorst;
 
     /**
      * A verifier for one journal.
@@ -82,249 +86,192 @@ public final class JournalVerifier
      */
     public VerifyReport verify()
     {
-        final JournalDirectory journalDirectory = new JournalDirectory(directory, Set.of());
-        final JournalDirectory.Listing listing = journalDirectory.list(allowedNames);
-        for (final String name : listing.foreignNames())
+        final JournalStructure structure = JournalStructure.check(directory, allowedNames);
+        findings.addAll(structure.generalFindings());
+        durable = structure.durablePosition();
+        if (!structure.metadataReadable())
         {
-            error(directory.resolve(name), -1, "foreign file in journal directory");
-        }
-        if (!MetadataFile.exists(directory))
-        {
-            error(directory.resolve(JournalDirectoryLayout.METADATA_FILE), -1, "metadata file missing");
             return report();
         }
-        try (MetadataFile metadata = MetadataFile.open(directory, true))
+        segmentLength = structure.segmentLength();
+        journalId = structure.journalId();
+        checkSegments(structure.segments());
+        findings.addAll(structure.trailingFindings());
+        if (endPosition < 0)
         {
-            segmentLength = metadata.segmentLength();
-            journalId = metadata.journalId();
-            checkDurableSlots(metadata);
+            // no started segment: the log ends where it starts, at or beyond the durable position
+            final List<JournalStructure.Segment> segments = structure.segments();
+            endPosition = segments.isEmpty() ? Math.max(durable, FIRST_FRAME) :
+                segments.get(segments.size() - 1).base() + FIRST_FRAME;
         }
-        catch (final JournalCorruptionException ex)
-        {
-            error(ex.file(), ex.offset(), ex.reason());
-            return report();
-        }
-        checkSegments(listing.segmentBases());
         return report();
     }
 
-    private void checkDurableSlots(final MetadataFile metadata)
+    private void checkSegments(final List<JournalStructure.Segment> segments)
     {
-        if (!metadata.hasValidDurableSlot())
-        {
-            error(metadata.path(), MetadataDescriptor.DURABLE_SLOT_A_OFFSET, "both durable position slots are damaged");
-            durable = 0;
-            return;
-        }
-        durable = metadata.durablePositionFromSlots();
-    }
-
-    private void checkSegments(final long[] bases)
-    {
-        if (bases.length == 0)
-        {
-            if (durable > FIRST_FRAME + (durable & -(long)segmentLength))
-            {
-                error(directory, -1, "no segment files but the durable position is " + durable);
-            }
-            return;
-        }
-        final long durableBase = durable & -(long)segmentLength;
-        if (durableBase < bases[0] && durable > durableBase + FIRST_FRAME)
-        {
-            // deleting the oldest segments is retention, unless they held the durable position
-            error(directory.resolve(JournalDirectoryLayout.segmentFileName(durableBase)), -1,
-                "segment holding the durable position was deleted: durablePosition=" + durable +
-                " firstSegment=" + bases[0]);
-            return;
-        }
         long expectedSequence = -1;
-        long minTimestamp = 0;
+        long lastTimestamp = Long.MIN_VALUE;
         boolean previousCompacted = false;
-        for (int i = 0; i < bases.length; i++)
+        try (SegmentFrames segmentFrames = new SegmentFrames(directory, segmentLength, journalId, true, false))
         {
-            final long base = bases[i];
-            final Path path = directory.resolve(JournalDirectoryLayout.segmentFileName(base));
-            if (base % segmentLength != 0)
+            long previousBase = -1;
+            for (final JournalStructure.Segment segment : segments)
             {
-                error(path, -1, "foreign segment: name is not a multiple of the segment length: segmentLength=" +
-                    segmentLength);
-                return;
-            }
-            if (i > 0 && base != bases[i - 1] + segmentLength)
-            {
-                final long missing = bases[i - 1] + segmentLength;
-                classify(directory.resolve(JournalDirectoryLayout.segmentFileName(missing)), missing, -1,
-                    "segment file missing");
-                return;
-            }
-            final boolean last = i == bases.length - 1 || (i == bases.length - 2 && isUnstarted(bases[i + 1]));
-            final SegmentResult result = checkSegment(path, base, last, expectedSequence, minTimestamp,
-                previousCompacted);
-            segmentsChecked++;
-            progress.accept((long)segmentsChecked * segmentLength);
-            if (result == null)
-            {
-                return;
-            }
-            expectedSequence = result.nextSequence;
-            minTimestamp = result.lastTimestamp;
-            previousCompacted = result.compacted;
-        }
-        final long missing = bases[bases.length - 1] + segmentLength;
-        if (durable > missing + FIRST_FRAME)
-        {
-            // the last segment ended full and the one holding the durable position is not there
-            error(directory.resolve(JournalDirectoryLayout.segmentFileName(missing)), -1,
-                "segment file missing: the log ends before the durable position " + durable);
-        }
-    }
-
-    private boolean isUnstarted(final long base)
-    {
-        final UnsafeBuffer header =
-            SegmentHeaderReader.read(directory.resolve(JournalDirectoryLayout.segmentFileName(base)));
-        // a file too short to hold a header is a segment whose allocation a crash cut short: never started either
-        return header == null || header.getLong(SegmentDescriptor.MAGIC_OFFSET) == 0;
-    }
-
-    private record SegmentResult(long nextSequence, long lastTimestamp, boolean compacted)
-    {
-    }
-
-    private SegmentResult checkSegment(
-        final Path path,
-        final long base,
-        final boolean last,
-        final long sequenceIn,
-        final long timestampIn,
-        final boolean previousCompacted)
-    {
-        final long size;
-        try
-        {
-            size = Files.size(path);
-        }
-        catch (final IOException ex)
-        {
-            error(path, -1, "cannot read segment: " + ex);
-            return null;
-        }
-        final UnsafeBuffer header = SegmentHeaderReader.read(path);
-        final boolean compacted = header != null && header.getLong(SegmentDescriptor.MAGIC_OFFSET) != 0 &&
-            SegmentDescriptor.isCompacted(header);
-        if (size < segmentLength && !compacted || size < SegmentDescriptor.HEADER_LENGTH)
-        {
-            classify(path, base, -1, "segment file truncated: length=" + size + " expected=" + segmentLength);
-            return null;
-        }
-        // a compacted segment holds only its kept frames, rounded up to a page
-        try (MappedFile file = MappedFile.map(path, (int)Math.min(size, segmentLength), true))
-        {
-            final UnsafeBuffer segment = file.buffer();
-            if (SegmentDescriptor.magicVolatile(segment) == 0)
-            {
-                if (!last || base + FIRST_FRAME < durable)
+                if (previousBase >= 0 && segment.base() != previousBase + segmentLength)
                 {
-                    classify(path, base, 0, "segment never started: header is zero");
+                    final long missing = previousBase + segmentLength;
+                    segmentResults.add(new SegmentResult(directory.resolve(JournalDirectoryLayout.segmentFileName(
+                        missing)), missing, Verdict.MISSING, 0, 0));
                 }
-                return null;
-            }
-            final String headerProblem = SegmentDescriptor.validateHeader(segment, segmentLength, base, journalId);
-            if (headerProblem != null)
-            {
-                classify(path, base, 0, headerProblem);
-                return null;
-            }
-            final long baseSequence = SegmentDescriptor.baseSequence(segment);
-            if (sequenceIn >= 0 && (previousCompacted ? baseSequence < sequenceIn : baseSequence != sequenceIn))
-            {
-                classify(path, base, SegmentDescriptor.BASE_SEQUENCE_OFFSET,
-                    "segment base sequence: expected=" + sequenceIn + " found=" + baseSequence);
-                return null;
-            }
-            return checkFrames(file, path, base, last, baseSequence, timestampIn, compacted);
-        }
-        catch (final IOException ex)
-        {
-            error(path, -1, "cannot map segment: " + ex);
-            return null;
-        }
-    }
-
-    private SegmentResult checkFrames(
-        final MappedFile file,
-        final Path path,
-        final long base,
-        final boolean last,
-        final long baseSequence,
-        final long timestampIn,
-        final boolean compacted)
-    {
-        final UnsafeBuffer segment = file.buffer();
-        final int end = file.length();
-        final IndexCheck index = new IndexCheck(base);
-        long sequence = baseSequence;
-        long timestamp = timestampIn;
-        int offset = FIRST_FRAME;
-        while (offset <= end - HEADER_LENGTH)
-        {
-            final int frameLength = segment.getIntVolatile(offset);
-            if (frameLength == 0 && compacted)
-            {
-                break;
-            }
-            if (frameLength == 0)
-            {
-                if (!last)
+                previousBase = segment.base();
+                segmentWorst = null;
+                for (final Finding finding : segment.findings())
                 {
-                    classify(path, base + offset, offset, "frame length is zero before the end of a sealed segment");
-                    index.close();
-                    return null;
+                    findings.add(finding);
+                    if (finding.file().equals(segment.path()))
+                    {
+                        // a gap before the segment is reported against the missing file, not against this one
+                        worse(finding.severity());
+                    }
                 }
-                endPosition = base + offset;
-                if (base + offset < durable)
+                if (segment.role() == JournalStructure.AHEAD)
                 {
-                    // the log ends here, yet everything up to the durable position was forced: frames were lost
-                    error(path, offset, "frame length is zero below the durable position: durablePosition=" +
-                        durable);
+                    allocatedAhead = 1;
+                    segmentResults.add(
+                        new SegmentResult(segment.path(), segment.base(), Verdict.ALLOCATED_AHEAD, 0, 0));
+                    continue;
+                }
+                if (segment.role() == JournalStructure.UNREADABLE)
+                {
+                    result(segment, 0, 0);
+                    expectedSequence = -1;
+                    continue;
+                }
+                final int state = segmentFrames.open(segment.base());
+                if (state != SegmentFrames.OPENED)
+                {
+                    // replaced, deleted or started since the structure check looked at it
+                    warning(segment.path(), -1, "segment changed while being verified: " +
+                        (state == SegmentFrames.DAMAGED ? segmentFrames.problem() : "state=" + state));
+                    result(segment, 0, 0);
+                    expectedSequence = -1;
+                    continue;
+                }
+                if (segment.afterGap() || expectedSequence < 0)
+                {
+                    // after damage or a gap: take this segment's base sequence as given and go on
+                    lastTimestamp = Long.MIN_VALUE;
                 }
                 else
                 {
-                    checkZeroAfter(segment, path, base, offset);
+                    final String problem = segmentFrames.continues(expectedSequence, previousCompacted);
+                    if (problem != null)
+                    {
+                        classify(segment.path(), segment.base(), SegmentDescriptor.BASE_SEQUENCE_OFFSET, problem);
+                        lastTimestamp = Long.MIN_VALUE;
+                    }
                 }
-                index.close();
-                return null;
+                final FrameReader frames = segmentFrames.frames();
+                frames.position(FIRST_FRAME, frames.nextSequence(), lastTimestamp);
+                final long recordsBefore = records;
+                final long uncheckedBefore = frames.uncheckedFrames();
+                final boolean intact = checkFrames(segmentFrames, segment);
+                segmentsChecked++;
+                progress.accept((long)segmentsChecked * segmentLength);
+                uncheckedRecords += frames.uncheckedFrames() - uncheckedBefore;
+                result(segment, records - recordsBefore, frames.uncheckedFrames() - uncheckedBefore);
+                expectedSequence = intact ? frames.nextSequence() : -1;
+                lastTimestamp = frames.lastTimestamp();
+                previousCompacted = segmentFrames.isCompacted();
             }
-            final String problem = validator.validate(segment, file.checksumView(), offset, frameLength,
-                end, sequence, timestamp, true, compacted);
-            if (problem != null)
-            {
-                classify(path, base + offset, offset, problem);
-                index.close();
-                return null;
-            }
-            final int aligned = FrameDescriptor.alignedLength(frameLength);
-            bytes += aligned;
-            endPosition = base + offset + aligned;
-            if (FrameDescriptor.type(segment, offset) == FrameDescriptor.PADDING_TYPE)
-            {
-                break;
-            }
-            timestamp = FrameDescriptor.timestamp(segment, offset);
-            sequence = FrameDescriptor.sequence(segment, offset);
-            index.onFrame(path, offset, sequence, timestamp);
-            records++;
-            sequence++;
-            offset += aligned;
         }
-        index.close();
-        return new SegmentResult(sequence, timestamp, compacted);
+    }
+
+    private void result(final JournalStructure.Segment segment, final long records, final long unchecked)
+    {
+        final Verdict verdict = segmentWorst == Severity.ERROR ? Verdict.DAMAGED :
+            segmentWorst == Severity.WARNING ? Verdict.TORN : Verdict.INTACT;
+        segmentResults.add(new SegmentResult(segment.path(), segment.base(), verdict, records, unchecked));
+    }
+
+    /**
+     * Read a segment's frames to their end.
+     *
+     * @return true when they end where a segment's frames may end, so the next segment's base sequence can be
+     * checked against the last one read.
+     */
+    private boolean checkFrames(final SegmentFrames segmentFrames, final JournalStructure.Segment segment)
+    {
+        final FrameReader frames = segmentFrames.frames();
+        final Path path = segment.path();
+        final long base = segment.base();
+        final boolean tail = segment.role() == JournalStructure.TAIL;
+        try (IndexCheck index = new IndexCheck(base))
+        {
+            while (true)
+            {
+                final int result = frames.next();
+                final int offset = frames.offset();
+                if (result == FrameReader.RECORD)
+                {
+                    index.onFrame(path, offset, frames.sequence(), frames.timestamp());
+                    final int aligned = frames.alignedLength();
+                    bytes += aligned;
+                    if ((frames.flags() & FrameDescriptor.FLAG_UNCHECKED) != 0)
+                    {
+                        uncheckedBytes += aligned;
+                    }
+                    records++;
+                    frames.advance();
+                    if (tail)
+                    {
+                        endPosition = base + frames.offset();
+                    }
+                    continue;
+                }
+                if (result == FrameReader.END_OF_SEGMENT)
+                {
+                    if (frames.limit() - offset >= FrameDescriptor.HEADER_LENGTH && frames.frameLength() > 0)
+                    {
+                        // a padding frame, checked like any other, runs to the end of the segment
+                        bytes += frames.alignedLength();
+                        if (tail)
+                        {
+                            endPosition = base + frames.limit();
+                        }
+                    }
+                    return true;
+                }
+                if (result == FrameReader.NOT_WRITTEN)
+                {
+                    if (!tail)
+                    {
+                        classify(path, base + offset, offset, "frame length is zero before the end of a sealed " +
+                            "segment");
+                        return false;
+                    }
+                    endPosition = base + offset;
+                    if (base + offset < durable)
+                    {
+                        // the log ends here, yet everything up to the durable position was forced: frames were lost
+                        error(path, offset, "frame length is zero below the durable position: durablePosition=" +
+                            durable);
+                    }
+                    else
+                    {
+                        checkZeroAfter(segmentFrames.file().buffer(), path, base, offset);
+                    }
+                    return true;
+                }
+                classify(path, base + offset, offset, frames.reason());
+                return false;
+            }
+        }
     }
 
     private void checkZeroAfter(final UnsafeBuffer segment, final Path path, final long base, final int end)
     {
-        for (int i = end; i < segmentLength; i += Long.BYTES)
+        for (int i = end; i < segment.capacity(); i += Long.BYTES)
         {
             if (segment.getLong(i) != 0)
             {
@@ -351,16 +298,27 @@ public final class JournalVerifier
     private void error(final Path file, final long offset, final String reason)
     {
         findings.add(new Finding(Severity.ERROR, file, offset, reason));
+        worse(Severity.ERROR);
     }
 
     private void warning(final Path file, final long offset, final String reason)
     {
         findings.add(new Finding(Severity.WARNING, file, offset, reason));
+        worse(Severity.WARNING);
+    }
+
+    private void worse(final Severity severity)
+    {
+        if (severity == Severity.ERROR || severity == Severity.WARNING && segmentWorst != Severity.ERROR)
+        {
+            segmentWorst = severity;
+        }
     }
 
     private VerifyReport report()
     {
-        return new VerifyReport(durable, segmentsChecked, records, bytes, endPosition, List.copyOf(findings));
+        return new VerifyReport(durable, segmentsChecked, allocatedAhead, records, uncheckedRecords, bytes,
+            uncheckedBytes, Math.max(endPosition, 0), List.copyOf(segmentResults), List.copyOf(findings));
     }
 
     /**
@@ -429,7 +387,9 @@ public final class JournalVerifier
             if (!reported)
             {
                 reported = true;
-                warning(path, offset, reason + " (derived data: recovery rebuilds it, readers fall back to scanning)");
+                // derived data: not a verdict on the segment's records
+                findings.add(new Finding(Severity.WARNING, path, offset,
+                    reason + " (derived data: recovery rebuilds it, readers fall back to scanning)"));
             }
         }
 

@@ -50,6 +50,7 @@ public final class SegmentFrames implements AutoCloseable
     private int fileLength;
     private int limit;
     private String problem;
+    private long problemOffset;
 
     /**
      * @param directory       of the journal.
@@ -101,6 +102,7 @@ public final class SegmentFrames implements AutoCloseable
         compacted = false;
         sealed = false;
         problem = null;
+        problemOffset = -1;
         final long size;
         try
         {
@@ -126,6 +128,7 @@ public final class SegmentFrames implements AutoCloseable
         final String headerProblem = SegmentDescriptor.validateHeader(header, segmentLength, basePosition, journalId);
         if (headerProblem != null)
         {
+            problemOffset = 0;
             return damaged(headerProblem);
         }
         compacted = SegmentDescriptor.isCompacted(header);
@@ -152,6 +155,7 @@ public final class SegmentFrames implements AutoCloseable
         {
             // changed between the two reads: replaced under us
             closeFile();
+            problemOffset = 0;
             return damaged(mappedProblem + " (replaced while being read?)");
         }
         fileLength = (int)size;
@@ -269,6 +273,16 @@ public final class SegmentFrames implements AutoCloseable
     public String problem()
     {
         return problem;
+    }
+
+    /**
+     * Where in the file the problem of the last {@link #open(long)} that returned {@link #DAMAGED} lies.
+     *
+     * @return 0 for the header, -1 for the file as a whole (its length, or a failure to read it).
+     */
+    public long problemOffset()
+    {
+        return problemOffset;
     }
 
     /**

@@ -4,7 +4,10 @@ import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.MetadataDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.format.TailerTableDescriptor;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -19,8 +22,12 @@ import java.util.Arrays;
  *     position lies beyond that segment's first frame); then verify reports it, file and offset, and exits 1;</li>
  *     <li>the metadata file's identity and counter descriptors, its length and its existence are needed to read
  *     the journal at all: damage there is an error that no mode opens past;</li>
- *     <li>index files, counter values, the tailer table and the error log are derived or advisory: never an
- *     error.</li>
+ *     <li>a tailer table slot left in a state no tailer writes (an unknown state; an active slot whose name length
+ *     is not 1 to 56, whose position is below the first frame or not 8-byte aligned, or whose sequence is negative)
+ *     would make a named tailer resume at a wrong place: verify reports the first such slot and exits 1, while
+ *     opening and reading, which do not need the table, go on;</li>
+ *     <li>index files, counter values, the rest of the tailer table and the error log are derived or advisory:
+ *     never an error.</li>
  * </ul>
  */
 final class Expectation
@@ -109,7 +116,40 @@ final class Expectation
             return new Expectation(-1, NONE, false, meta, MetadataDescriptor.DURABLE_SLOT_A_OFFSET, false, true, 0,
                 records, false);
         }
+        final int garbageSlot = firstGarbageTailerSlot(original, metadata);
+        if (garbageSlot >= 0)
+        {
+            return new Expectation(durable, NONE, false, meta, garbageSlot, false, false, 0, records, false);
+        }
         return ofSegments(journal, damage, durable);
+    }
+
+    private static int firstGarbageTailerSlot(final byte[] original, final byte[] metadata)
+    {
+        final ByteBuffer table = ByteBuffer.wrap(metadata).order(ByteOrder.LITTLE_ENDIAN);
+        for (int slot = 0; slot < TailerTableDescriptor.MAX_TAILERS; slot++)
+        {
+            final int offset = MetadataDescriptor.TAILER_TABLE_OFFSET + slot * TailerTableDescriptor.SLOT_LENGTH;
+            if (!changed(original, metadata, offset, TailerTableDescriptor.SLOT_LENGTH))
+            {
+                continue;
+            }
+            final int state = table.getInt(offset + TailerTableDescriptor.STATE_OFFSET);
+            if (state == TailerTableDescriptor.STATE_FREE || state == TailerTableDescriptor.STATE_RESERVED)
+            {
+                continue;
+            }
+            final int nameLength = table.getInt(offset + TailerTableDescriptor.NAME_LENGTH_OFFSET);
+            final long position = table.getLong(offset + TailerTableDescriptor.POSITION_OFFSET);
+            final long sequence = table.getLong(offset + TailerTableDescriptor.SEQUENCE_OFFSET);
+            if (state != TailerTableDescriptor.STATE_ACTIVE || nameLength < 1 ||
+                nameLength > TailerTableDescriptor.MAX_NAME_LENGTH || position < SegmentDescriptor.HEADER_LENGTH ||
+                position % 8 != 0 || sequence < 0)
+            {
+                return offset;
+            }
+        }
+        return -1;
     }
 
     private static Expectation ofSegments(final FuzzJournal journal, final Damage damage, final long durable)
