@@ -48,6 +48,7 @@ final class StatCommand implements Callable<Integer>
         }
         try (JournalReader reader = JournalReader.open(directory))
         {
+            final JournalWatch journalWatch = new JournalWatch(reader);
             long printed = 0;
             do
             {
@@ -57,13 +58,22 @@ final class StatCommand implements Callable<Integer>
                     parent.out.print("\u001b[H\u001b[2J");
                 }
                 print(parent.out, reader);
-                parent.out.flush();
+                if (parent.out.checkError()) // flushes; the command's exit code says why
+                {
+                    break;
+                }
                 printed++;
                 if (watch == null || printed >= iterations)
                 {
                     break;
                 }
                 Thread.sleep((long)(watch * 1000));
+                final String gone = journalWatch.check();
+                if (gone != null)
+                {
+                    parent.err.println("varve stat: " + gone);
+                    return VarveCommand.PROBLEM;
+                }
             }
             while (true);
         }
