@@ -251,6 +251,17 @@ class CliFailsCleanlyIT
     @Test
     void shouldCloseTheJournalCleanlyOnSigterm() throws Exception
     {
+        shouldCloseTheJournalCleanlyOn("TERM");
+    }
+
+    @Test
+    void shouldCloseTheJournalCleanlyOnCtrlC() throws Exception
+    {
+        shouldCloseTheJournalCleanlyOn("INT");
+    }
+
+    private void shouldCloseTheJournalCleanlyOn(final String signal) throws Exception
+    {
         final File out = Files.createTempFile("varve-out", ".txt").toFile();
         final File err = Files.createTempFile("varve-err", ".txt").toFile();
         final Path journal = dir.resolve("j");
@@ -265,7 +276,7 @@ class CliFailsCleanlyIT
                 Thread.sleep(50);
             }
             assertTrue(append.isAlive(), "still appending");
-            append.destroy(); // SIGTERM
+            assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(append.pid())).start().waitFor());
             assertTrue(append.waitFor(30, TimeUnit.SECONDS));
             final String printed = Files.readString(out.toPath());
             assertTrue(Files.readString(err.toPath()).contains("stopped by a signal"), Files.readString(err.toPath()));
@@ -363,6 +374,31 @@ class CliFailsCleanlyIT
         assertEquals(2, denied.exit(), denied.toString());
         assertTrue(oneLine(denied.err()).contains("permission denied"), denied.err());
         assertTrue(denied.err().contains(dir.resolve("ro").toString()), denied.err());
+    }
+
+    @Test
+    void shouldSayNoSpaceLeftWhenABackupDoesNotFit() throws Exception
+    {
+        journal("j0", 20_000); // about 2 MiB
+        final Path small = dir.resolve("small");
+        Files.createDirectory(small);
+        assumeTrue(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", small.toString())
+            .redirectErrorStream(true).start().waitFor() == 0, "needs a small file system: mount -t tmpfs");
+        try
+        {
+            final Result full = varve("backup", "j0", "small/b0");
+            assertEquals(2, full.exit(), full.toString());
+            assertTrue(oneLine(full.err()).contains("No space left on device"), full.err());
+            assertTrue(full.err().contains(small.toString()), full.err());
+            try (Stream<Path> files = Files.list(small))
+            {
+                assertEquals(0, files.count(), "no half-made backup left behind");
+            }
+        }
+        finally
+        {
+            new ProcessBuilder("umount", small.toString()).start().waitFor();
+        }
     }
 
     // 5. permissions

@@ -104,7 +104,7 @@ public final class JournalBackup
         {
             IoUtil.delete(temporary.toFile(), true);
             throw new UncheckedIOException("backup failed: source=" + source + " destination=" + destination + ": " +
-                reason(ex), ex);
+                reason(ex, temporary), ex);
         }
         catch (final RuntimeException ex)
         {
@@ -165,7 +165,7 @@ public final class JournalBackup
         {
             IoUtil.delete(temporary.toFile(), true);
             throw new UncheckedIOException("restore failed: backup=" + backup + " destination=" + destination + ": " +
-                reason(ex), ex);
+                reason(ex, temporary), ex);
         }
     }
 
@@ -214,14 +214,14 @@ public final class JournalBackup
         }
     }
 
-    private static String reason(final IOException ex)
+    private static String reason(final IOException ex, final Path writing)
     {
         if (ex instanceof FileSystemException fileEx && fileEx.getFile() != null)
         {
             return (AccessDenied.is(ex) ? "permission denied" : fileEx.getReason() != null ? fileEx.getReason() :
                 ex.getClass().getSimpleName()) + ": file=" + fileEx.getFile();
         }
-        return String.valueOf(ex.getMessage());
+        return ex.getMessage() + " (writing into " + writing + ")";
     }
 
     private static Path temporaryFor(final Path destination)
