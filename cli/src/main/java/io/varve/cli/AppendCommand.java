@@ -40,6 +40,7 @@ final class AppendCommand implements Callable<Integer>
     static final int PATTERN_MODULUS = 251;
     /** How long a signalled JVM waits for the journal to close before it exits anyway. */
     private static final long CLOSE_TIMEOUT_SECONDS = 30;
+    private static final String KEY_PREFIX = "key-";
 
     @ParentCommand
     private VarveCommand parent;
@@ -98,12 +99,14 @@ final class AppendCommand implements Callable<Integer>
                 journalSegmentLength(path) : JournalConfiguration.segmentLength();
         }
         final int maxPayload = SegmentDescriptor.maxPayloadLength(segmentLength);
-        if (size > maxPayload)
+        final long recordLength = size + keyLength(keys == null ? -1 : keys - 1);
+        if (recordLength > maxPayload)
         {
-            parent.err.println("varve append: a record must fit in one segment: size=" + size + " segmentLength=" +
-                segmentLength + " maxPayload=" + maxPayload + "; use a smaller --size" +
+            parent.err.println("varve append: a record must fit in one segment: size=" + size +
+                (recordLength > size ? " key=" + (recordLength - size) : "") + " segmentLength=" + segmentLength +
+                " maxPayload=" + maxPayload + "; use a smaller --size" +
                 (MetadataFile.exists(path) ? " (an existing journal keeps its segment length)" :
-                suggestedSegmentSize(size)));
+                suggestedSegmentSize(recordLength)));
             return VarveCommand.USAGE_OR_IO;
         }
         if (!MetadataFile.exists(path) && !isEmptyOrMissing(path))
@@ -112,9 +115,9 @@ final class AppendCommand implements Callable<Integer>
                 "; name a new or empty directory (nothing was written there)");
             return VarveCommand.USAGE_OR_IO;
         }
-        if (size > context.maxRecordLength())
+        if (recordLength > context.maxRecordLength())
         {
-            context.maxRecordLength((int)size); // the size asked for on the command line is the limit wanted
+            context.maxRecordLength((int)recordLength); // the size asked for on the command line is the limit wanted
         }
         if (fsync != null)
         {
@@ -265,7 +268,7 @@ final class AppendCommand implements Callable<Integer>
         long i = 0;
         while (i < count && !stopRequested)
         {
-            final int keyLength = key.putStringWithoutLengthAscii(0, "key-" + (i % keys));
+            final int keyLength = key.putStringWithoutLengthAscii(0, KEY_PREFIX + (i % keys));
             payload.putLong(0, first + i, ByteOrder.LITTLE_ENDIAN);
             // a hash of the index, not a period, picks the tombstones: a period could hit the same key every time
             final boolean tombstone = Math.floorMod(Long.hashCode(i * 0x9E3779B97F4A7C15L), 100) < percent;
@@ -273,6 +276,11 @@ final class AppendCommand implements Callable<Integer>
             i++;
         }
         return i;
+    }
+
+    private static int keyLength(final long largestKey)
+    {
+        return largestKey < 0 ? 0 : KEY_PREFIX.length() + Long.toString(largestKey).length();
     }
 
     private static int journalSegmentLength(final Path directory)
