@@ -420,12 +420,26 @@ class CliFailsCleanlyIT
         assertTrue(oneLine(metadata.err()).contains("permission denied"), metadata.err());
         assertTrue(metadata.err().contains(journal.resolve("journal.meta").toString()), metadata.err());
 
-        Files.setPosixFilePermissions(journal.resolve("journal.meta"), PosixFilePermissions.fromString("rw-r--r--"));
+        try (Stream<Path> files = Files.list(journal))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+        }
+        final Path segment = journal.resolve("00000000000000000000.seg");
+        Files.setPosixFilePermissions(segment, PosixFilePermissions.fromString("rw-------"));
+        final Result unreadableSegment = varveAsNobody("tail", "j");
+        assertEquals(2, unreadableSegment.exit(), unreadableSegment.toString());
+        assertTrue(oneLine(unreadableSegment.err()).contains("permission denied"), unreadableSegment.err());
+        assertTrue(unreadableSegment.err().contains(segment.toString()), unreadableSegment.err());
+
+        Files.setPosixFilePermissions(segment, PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(journal.resolve("writer.lock"), PosixFilePermissions.fromString("rw-r--r--"));
         final Result readOnlyDirectory = varveAsNobody("append", "j", "--count", "1", "--size", "64");
         assertEquals(2, readOnlyDirectory.exit(), readOnlyDirectory.toString());
         assertTrue(oneLine(readOnlyDirectory.err()).contains("permission denied"), readOnlyDirectory.err());
-        assertTrue(readOnlyDirectory.err().contains("file=" + journal + ";"), readOnlyDirectory.err());
+        assertTrue(readOnlyDirectory.err().contains("directory=" + journal + ";"), readOnlyDirectory.err());
 
         Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rwxrwxrwx"));
         final Result lock = varveAsNobody("append", "j", "--count", "1", "--size", "64");

@@ -4,6 +4,7 @@ import io.varve.journal.JournalConfigurationException;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -41,8 +42,8 @@ public final class AccessDenied
      */
     public static JournalConfigurationException exception(final Path file, final String action, final Throwable cause)
     {
-        return new JournalConfigurationException("permission denied: cannot " + action + ": file=" +
-            file.toAbsolutePath() + "; run as a user who may, or fix its owner or mode (chown, chmod; chattr -i " +
-            "when it is immutable)", cause);
+        return new JournalConfigurationException("permission denied: cannot " + action + ": " +
+            (Files.isDirectory(file) ? "directory=" : "file=") + file.toAbsolutePath() +
+            "; run as a user who may, or fix its owner or mode (chown, chmod; chattr -i when it is immutable)", cause);
     }
 }
