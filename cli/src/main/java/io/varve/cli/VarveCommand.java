@@ -115,13 +115,13 @@ public final class VarveCommand implements Runnable
         }
         if (stdout != null && stdout.readerWentAway())
         {
-            return OUTPUT_CLOSED; // 'varve tail | head': the reader has what it wanted, nothing to say
+            return exitCode == OK ? OUTPUT_CLOSED : exitCode; // 'varve tail | head': the reader has what it wanted
         }
         final String reason = stdout == null || stdout.failure() == null ? "the output stream reported an error" :
             describe(stdout.failure());
         err.println("varve" + subcommand(args) + ": cannot write output: " + reason +
             " (standard output); the output is incomplete: free space or write elsewhere");
-        return USAGE_OR_IO;
+        return exitCode == OK ? USAGE_OR_IO : exitCode; // a problem the command found still says so
     }
 
     private static String subcommand(final String... args)
