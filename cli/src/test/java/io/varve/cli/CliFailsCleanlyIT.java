@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -182,22 +185,57 @@ class CliFailsCleanlyIT
     @Test
     void shouldIdleWithoutSpinningWhenFollowingFindsNothingNew() throws Exception
     {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "counts wakeups in /proc");
         journal("j", 10);
         final Process tail = new ProcessBuilder(command(List.of(), List.of(), "tail", "j", "--follow"))
             .directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try
         {
-            Thread.sleep(2000); // past start-up and JIT
-            final Duration before = tail.info().totalCpuDuration().orElseThrow();
-            Thread.sleep(4000);
-            final Duration used = tail.info().totalCpuDuration().orElseThrow().minus(before);
-            assertTrue(used.toMillis() < 120, "an idle tail --follow used " + used.toMillis() + " ms of CPU in 4 s");
+            Thread.sleep(2000); // past start-up
+            final Map<Path, Long> before = voluntarySwitches(tail.pid());
+            final Duration cpuBefore = tail.info().totalCpuDuration().orElseThrow();
+            Thread.sleep(3000);
+            final Duration cpu = tail.info().totalCpuDuration().orElseThrow().minus(cpuBefore);
+            long wakeups = 0;
+            for (final Map.Entry<Path, Long> thread : voluntarySwitches(tail.pid()).entrySet())
+            {
+                wakeups = Math.max(wakeups, thread.getValue() - before.getOrDefault(thread.getKey(), 0L));
+            }
+            // a 1 ms park wakes ~3,000 times in 3 s, a spin uses the whole 3 s of CPU; the backoff parks 10 ms
+            assertTrue(wakeups < 1000, "the busiest thread of an idle tail --follow woke " + wakeups + " times in 3 s");
+            assertTrue(cpu.toMillis() < 1000, "an idle tail --follow used " + cpu.toMillis() + " ms of CPU in 3 s");
         }
         finally
         {
             tail.destroyForcibly().waitFor();
         }
+    }
+
+    private static Map<Path, Long> voluntarySwitches(final long pid) throws Exception
+    {
+        final Map<Path, Long> switches = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task")))
+        {
+            for (final Path task : (Iterable<Path>)tasks::iterator)
+            {
+                try
+                {
+                    for (final String line : Files.readAllLines(task.resolve("status")))
+                    {
+                        if (line.startsWith("voluntary_ctxt_switches:"))
+                        {
+                            switches.put(task.getFileName(), Long.parseLong(line.substring(24).trim()));
+                        }
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    // the thread ended
+                }
+            }
+        }
+        return switches;
     }
 
     // 2. journal deleted or replaced under tail --follow and stat --watch
