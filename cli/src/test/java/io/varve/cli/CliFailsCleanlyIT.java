@@ -599,6 +599,9 @@ class CliFailsCleanlyIT
 
         final Result tune = varve("tune", "check", "j");
         assertTrue(tune.out().contains("a segment is 64 KiB"), tune.toString());
+        final Result otherSize = varve("tune", "check", "j", "--segment-size", "1m");
+        assertEquals(2, otherSize.exit(), otherSize.toString());
+        assertTrue(oneLine(otherSize.err()).contains("segment-size=1m journal=64k"), otherSize.err());
     }
 
     // 8. keyed append
