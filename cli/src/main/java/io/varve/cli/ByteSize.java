@@ -40,4 +40,27 @@ final class ByteSize implements CommandLine.ITypeConverter<Long>
             throw new CommandLine.TypeConversionException("not a size: '" + value + "' (use e.g. 64, 4k, 64m, 1g)");
         }
     }
+
+    /**
+     * Format a size as {@link #parse} reads it, in the largest unit that divides it.
+     *
+     * @param bytes to format.
+     * @return e.g. {@code 64k} or {@code 1g}.
+     */
+    static String format(final long bytes)
+    {
+        if (bytes != 0 && (bytes & ((1L << 30) - 1)) == 0)
+        {
+            return (bytes >> 30) + "g";
+        }
+        if (bytes != 0 && (bytes & ((1L << 20) - 1)) == 0)
+        {
+            return (bytes >> 20) + "m";
+        }
+        if (bytes != 0 && (bytes & ((1L << 10) - 1)) == 0)
+        {
+            return (bytes >> 10) + "k";
+        }
+        return Long.toString(bytes);
+    }
 }

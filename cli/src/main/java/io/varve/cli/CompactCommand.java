@@ -41,6 +41,12 @@ final class CompactCommand implements Callable<Integer>
 
     public Integer call()
     {
+        if (grace.isNegative())
+        {
+            parent.err.println("varve compact: --tombstone-grace must not be negative: tombstone-grace=" + grace +
+                "; PT0S drops every durable tombstone");
+            return VarveCommand.USAGE_OR_IO;
+        }
         if (!MetadataFile.exists(directory))
         {
             // Journal.open would create an empty journal here; compaction of nothing is a mistake worth saying.

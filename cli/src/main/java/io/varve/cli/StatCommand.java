@@ -52,6 +52,7 @@ final class StatCommand implements Callable<Integer>
         boolean damaged = false;
         try (JournalReader reader = JournalReader.open(directory))
         {
+            final JournalWatch journalWatch = new JournalWatch(reader);
             long printed = 0;
             do
             {
@@ -63,13 +64,22 @@ final class StatCommand implements Callable<Integer>
                 print(parent.out, reader);
                 // the structure is checked each time: a file may appear or vanish while stat watches
                 damaged = StructureFindings.print(parent.out, JournalStructure.check(directory, Set.of()));
-                parent.out.flush();
+                if (parent.out.checkError()) // flushes; the command's exit code says why
+                {
+                    break;
+                }
                 printed++;
                 if (watch == null || printed >= iterations)
                 {
                     break;
                 }
                 Thread.sleep((long)(watch * 1000));
+                final String gone = journalWatch.check();
+                if (gone != null)
+                {
+                    parent.err.println("varve stat: " + gone);
+                    return VarveCommand.PROBLEM;
+                }
             }
             while (true);
         }

@@ -3,7 +3,10 @@ package io.varve.cli;
 import io.varve.journal.read.JournalReader;
 import io.varve.journal.read.RecordHandler;
 import io.varve.journal.read.Tailer;
+import io.varve.journal.read.TailerSeekException;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,7 +19,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code varve tail}: prints records, from a starting point, optionally following the writer live across rolls.
@@ -30,6 +32,8 @@ final class TailCommand implements Callable<Integer>
     /** Payload bytes the text format shows before it elides the rest. */
     static final int TEXT_PREVIEW = 64;
     private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+    /** Longest park of an idle --follow: new records show within this, and an idle tail costs no CPU. */
+    private static final long MAX_IDLE_MILLIS = 10;
 
     enum Format
     {
@@ -42,8 +46,9 @@ final class TailCommand implements Callable<Integer>
     @Parameters(index = "0", paramLabel = "DIR", description = "Journal directory.")
     private Path directory;
 
-    @Option(names = "--from", paramLabel = "WHERE", defaultValue = "start",
-        description = "start | end | seq:N | time:ISO-8601 (first record at or after it). Default: start.")
+    @Option(names = "--from", paramLabel = "WHERE",
+        description = "start | end | seq:N | time:ISO-8601 (first record at or after it; a time before the first " +
+            "record starts there). Default: start.")
     private String from;
 
     @Option(names = "--count", paramLabel = "N", description = "Stop after N records.")
@@ -52,7 +57,8 @@ final class TailCommand implements Callable<Integer>
     @Option(names = "--type", paramLabel = "N", description = "Only records of this type.")
     private Integer type;
 
-    @Option(names = "--last", paramLabel = "N", description = "Start N records before the end (like tail -n).")
+    @Option(names = "--last", paramLabel = "N",
+        description = "Start N records before the end (like tail -n); with --type, the last N of that type.")
     private Long last;
 
     @Option(names = "--follow", description = "Keep printing as the writer appends, until --count or interrupted.")
@@ -81,6 +87,12 @@ final class TailCommand implements Callable<Integer>
             parent.err.println("varve tail: --last must be >= 0: last=" + last);
             return VarveCommand.USAGE_OR_IO;
         }
+        if (last != null && from != null)
+        {
+            parent.err.println("varve tail: --last and --from both say where to start: last=" + last + " from=" +
+                from + "; give one of them");
+            return VarveCommand.USAGE_OR_IO;
+        }
         try (JournalReader reader = JournalReader.open(directory); Tailer tailer = reader.tailer())
         {
             if (!seek(tailer))
@@ -89,38 +101,117 @@ final class TailCommand implements Callable<Integer>
             }
             if (last != null)
             {
-                final long first;
-                try (Tailer start = reader.tailer(null, false))
-                {
-                    first = start.nextSequence();
-                }
-                tailer.seekToEnd();
-                tailer.seekToSequence(Math.max(first, tailer.nextSequence() - last));
+                seekToLast(reader, tailer);
             }
-            final Printer printer = new Printer(parent.out, format, tailer, type);
-            while (printer.printed < limit)
-            {
-                final int delivered = tailer.poll(printer, (int)Math.min(limit - printer.printed, 1000));
-                if (delivered == 0)
-                {
-                    if (!follow)
-                    {
-                        break;
-                    }
-                    parent.out.flush();
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                }
-            }
-            parent.out.flush();
+            return print(reader, tailer, limit);
         }
+    }
+
+    private int print(final JournalReader reader, final Tailer tailer, final long limit)
+    {
+        final Printer printer = new Printer(parent.out, format, tailer, type);
+        final JournalWatch watch = follow ? new JournalWatch(reader) : null;
+        final IdleStrategy idle = new BackoffIdleStrategy(
+            1, 1, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(MAX_IDLE_MILLIS));
+        while (printer.printed < limit)
+        {
+            final int delivered;
+            try
+            {
+                delivered = tailer.poll(printer, (int)Math.min(limit - printer.printed, 1000));
+            }
+            catch (final RuntimeException ex)
+            {
+                final String gone = watch == null ? null : watch.check();
+                if (gone == null)
+                {
+                    throw ex;
+                }
+                parent.err.println("varve tail: " + gone); // its files went away under the read
+                return VarveCommand.PROBLEM;
+            }
+            if (parent.out.checkError()) // flushes; the command's exit code says why
+            {
+                return VarveCommand.OK;
+            }
+            if (delivered == 0)
+            {
+                if (!follow)
+                {
+                    break;
+                }
+                final String gone = watch.problem();
+                if (gone != null)
+                {
+                    parent.err.println("varve tail: " + gone);
+                    return VarveCommand.PROBLEM;
+                }
+                idle.idle();
+            }
+            else
+            {
+                idle.reset();
+            }
+        }
+        parent.out.flush();
         return VarveCommand.OK;
+    }
+
+    /**
+     * Move to the start of the last {@code --last} records, of {@code --type} when given: without a type by
+     * sequence; with one by counting that type's records from the start, twice (once to count, once to find).
+     */
+    private void seekToLast(final JournalReader reader, final Tailer tailer)
+    {
+        final long first;
+        try (Tailer start = reader.tailer(null, false))
+        {
+            first = start.nextSequence();
+        }
+        tailer.seekToEnd();
+        if (type == null)
+        {
+            tailer.seekToSequence(Math.max(first, tailer.nextSequence() - last));
+            return;
+        }
+        final long end = tailer.nextSequence();
+        final long[] matching = {0, 0, end};
+        try (Tailer counter = reader.tailer(null, false))
+        {
+            counter.seekToStart();
+            final RecordHandler count = (buffer, offset, length, sequence, timestamp, recordType) ->
+            {
+                if (recordType == type && sequence < end)
+                {
+                    matching[0]++;
+                }
+            };
+            while (counter.nextSequence() < end && counter.poll(count, 1000) > 0)
+            {
+                // counting
+            }
+            final long skip = Math.max(0, matching[0] - last);
+            counter.seekToStart();
+            final RecordHandler find = (buffer, offset, length, sequence, timestamp, recordType) ->
+            {
+                if (recordType == type && sequence < end && matching[1]++ == skip)
+                {
+                    matching[2] = sequence;
+                }
+            };
+            while (matching[2] == end && counter.nextSequence() < end && counter.poll(find, 1000) > 0)
+            {
+                // finding
+            }
+        }
+        tailer.seekToSequence(matching[2]);
     }
 
     private boolean seek(final Tailer tailer)
     {
         try
         {
-            if ("start".equals(from))
+            if (from == null || "start".equals(from))
             {
                 tailer.seekToStart();
             }
@@ -130,12 +221,17 @@ final class TailCommand implements Callable<Integer>
             }
             else if (from.startsWith("seq:"))
             {
-                tailer.seekToSequence(Long.parseLong(from.substring(4)));
+                final long sequence = Long.parseLong(from.substring(4));
+                if (sequence < 0)
+                {
+                    parent.err.println("varve tail: --from seq:N needs N >= 0 (sequences start at 0): from=" + from);
+                    return false;
+                }
+                tailer.seekToSequence(sequence);
             }
             else if (from.startsWith("time:"))
             {
-                final Instant instant = Instant.parse(from.substring(5));
-                tailer.seekToTimestamp(instant.getEpochSecond() * 1_000_000_000L + instant.getNano());
+                seekToTime(tailer, Instant.parse(from.substring(5)));
             }
             else
             {
@@ -148,6 +244,31 @@ final class TailCommand implements Callable<Integer>
         {
             parent.err.println("varve tail: cannot parse --from " + from + ": " + ex.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * The first record at or after a time. Times outside what epoch nanos hold (before 1677 or after 2262) clamp to
+     * the ends; a time before the first record starts at the first record, as the help says.
+     */
+    private static void seekToTime(final Tailer tailer, final Instant instant)
+    {
+        long epochNanos;
+        try
+        {
+            epochNanos = Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        }
+        catch (final ArithmeticException ex)
+        {
+            epochNanos = instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        try
+        {
+            tailer.seekToTimestamp(epochNanos);
+        }
+        catch (final TailerSeekException ex)
+        {
+            tailer.seekToStart(); // the time is before the first record
         }
     }
 

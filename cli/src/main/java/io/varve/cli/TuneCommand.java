@@ -1,6 +1,7 @@
 package io.varve.cli;
 
 import io.varve.journal.RetentionPolicy;
+import io.varve.journal.storage.MetadataFile;
 import io.varve.tuning.HostCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +39,8 @@ final class TuneCommand implements Callable<Integer>
             "file system and free space, limits, clock source, JVM. Exit 1 when any check fails.")
     static final class Check implements Callable<Integer>
     {
+        private static final long DEFAULT_SEGMENT_LENGTH = 64L << 20;
+
         @ParentCommand
         private TuneCommand tune;
 
@@ -45,9 +48,9 @@ final class TuneCommand implements Callable<Integer>
             description = "Journal directory (or where it will be) for the file system and space checks.")
         private Path directory;
 
-        @Option(names = "--segment-size", paramLabel = "BYTES", converter = ByteSize.class, defaultValue = "64m",
-            description = "Segment length planned (default 64m).")
-        private long segmentSize;
+        @Option(names = "--segment-size", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "Segment length planned (default: the journal's when DIR holds one, else 64m).")
+        private Long segmentSize;
 
         @Option(names = "--retention", paramLabel = "POLICY", defaultValue = "unlimited",
             description = "Retention planned, e.g. bytes:100g (default unlimited).")
@@ -55,9 +58,20 @@ final class TuneCommand implements Callable<Integer>
 
         public Integer call()
         {
+            final long journalSegmentLength = directory != null && MetadataFile.exists(directory) ?
+                journalSegmentLength(directory) : 0;
+            if (segmentSize != null && journalSegmentLength != 0 && segmentSize != journalSegmentLength)
+            {
+                tune.parent.err.println("varve tune check: --segment-size differs from the journal's: segment-size=" +
+                    ByteSize.format(segmentSize) + " journal=" + ByteSize.format(journalSegmentLength) +
+                    " directory=" + directory + "; an existing journal keeps its segment length, leave it out");
+                return VarveCommand.USAGE_OR_IO;
+            }
+            final long segmentLength = segmentSize != null ? segmentSize :
+                journalSegmentLength != 0 ? journalSegmentLength : DEFAULT_SEGMENT_LENGTH;
             final RetentionPolicy policy = RetentionPolicy.parse(retention);
             final long retentionBytes = policy.maxBytes() == Long.MAX_VALUE ? 0 : policy.maxBytes();
-            final List<HostCheck.Result> results = new HostCheck(Path.of("/")).run(directory, segmentSize,
+            final List<HostCheck.Result> results = new HostCheck(Path.of("/")).run(directory, segmentLength,
                 retentionBytes);
             final var out = tune.parent.out;
             out.printf("%-24s %-8s %s%n", "CHECK", "STATUS", "VALUE");
@@ -74,6 +88,14 @@ final class TuneCommand implements Callable<Integer>
             }
             out.println(failed ? "FAIL: at least one check failed" : "no check failed");
             return failed ? VarveCommand.PROBLEM : VarveCommand.OK;
+        }
+
+        private static int journalSegmentLength(final Path directory)
+        {
+            try (MetadataFile metadata = MetadataFile.open(directory, true))
+            {
+                return metadata.segmentLength();
+            }
         }
     }
 }

@@ -8,8 +8,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 
@@ -47,6 +45,8 @@ public final class VarveCommand implements Runnable
     public static final int PROBLEM = 1;
     /** Exit code: bad usage or an I/O error. */
     public static final int USAGE_OR_IO = 2;
+    /** Exit code: standard output was a pipe whose reader closed it, as a process killed by SIGPIPE reports. */
+    public static final int OUTPUT_CLOSED = 128 + 13;
 
     final PrintStream out;
     final PrintStream err;
@@ -71,11 +71,9 @@ public final class VarveCommand implements Runnable
     public static void main(final String[] args)
     {
         // Buffered without auto-flush: 'varve tail' prints millions of lines; commands flush when they idle.
-        final PrintStream out = new PrintStream(
-            new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false);
-        final int exitCode = run(out, System.err, args);
-        out.flush();
-        System.exit(exitCode);
+        final StandardOutput stdout = new StandardOutput();
+        final PrintStream out = new PrintStream(new BufferedOutputStream(stdout, 1 << 16), false);
+        System.exit(run(out, stdout, System.err, args));
     }
 
     /**
@@ -87,6 +85,11 @@ public final class VarveCommand implements Runnable
      * @return the exit code.
      */
     public static int run(final PrintStream out, final PrintStream err, final String... args)
+    {
+        return run(out, null, err, args);
+    }
+
+    static int run(final PrintStream out, final StandardOutput stdout, final PrintStream err, final String... args)
     {
         try
         {
@@ -106,7 +109,32 @@ public final class VarveCommand implements Runnable
             return ex instanceof VarveException && !(ex instanceof JournalConfigurationException) ?
                 PROBLEM : USAGE_OR_IO;
         });
-        return commandLine.execute(args);
+        final int exitCode = commandLine.execute(args);
+        if (!out.checkError()) // flushes
+        {
+            return exitCode;
+        }
+        if (stdout != null && stdout.readerWentAway())
+        {
+            return exitCode == OK ? OUTPUT_CLOSED : exitCode; // 'varve tail | head': the reader has what it wanted
+        }
+        final String reason = stdout == null || stdout.failure() == null ? "the output stream reported an error" :
+            describe(stdout.failure());
+        err.println("varve" + subcommand(args) + ": cannot write output: " + reason +
+            " (standard output); the output is incomplete: free space or write elsewhere");
+        return exitCode == OK ? USAGE_OR_IO : exitCode; // a problem the command found still says so
+    }
+
+    private static String subcommand(final String... args)
+    {
+        for (final String arg : args)
+        {
+            if (!arg.startsWith("-"))
+            {
+                return " " + arg;
+            }
+        }
+        return "";
     }
 
     private static String describe(final Exception ex)

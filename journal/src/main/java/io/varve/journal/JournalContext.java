@@ -4,6 +4,7 @@ import io.varve.journal.format.FrameDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.storage.DurabilityListener;
 import io.varve.journal.storage.ForceInterceptor;
+import io.varve.journal.storage.AccessDenied;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 
@@ -170,14 +171,17 @@ public final class JournalContext
             }
             catch (final IOException ex)
             {
+                if (AccessDenied.is(ex))
+                {
+                    throw AccessDenied.exception(directory, "create the journal directory", ex);
+                }
                 throw new JournalConfigurationException("cannot create journal directory: directory=" + directory +
                     " error='" + ex + "'", ex);
             }
         }
         if (!Files.isWritable(directory))
         {
-            throw new JournalConfigurationException("journal directory is not writable: directory=" + directory +
-                "; check its owner and permissions");
+            throw AccessDenied.exception(directory, "write in the journal directory", null);
         }
     }
 

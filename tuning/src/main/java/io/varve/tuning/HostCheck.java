@@ -356,7 +356,7 @@ public final class HostCheck
                 retentionBytes == 0 && free < 64 * segmentLength ? Status.WARN : Status.PASS;
             add("free space", status, String.format(Locale.ROOT, "%,d MiB free", free >> 20),
                 "segments are allocated whole; retention " + (retentionBytes == 0 ? "is unlimited" :
-                    "keeps " + (retentionBytes >> 20) + " MiB") + "; a segment is " + (segmentLength >> 20) + " MiB",
+                    "keeps " + (retentionBytes >> 20) + " MiB") + "; a segment is " + (segmentLength >> 10) + " KiB",
                 status == Status.PASS ? "" : "free space, or set retention below the free space");
         }
         catch (final IOException | RuntimeException ex)

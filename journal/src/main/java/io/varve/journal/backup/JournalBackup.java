@@ -6,6 +6,7 @@ import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.MetadataDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.recovery.JournalVerifier;
+import io.varve.journal.storage.AccessDenied;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MetadataFile;
 import org.agrona.IoUtil;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,7 +56,7 @@ public final class JournalBackup
         RuntimeRequirements.check();
         final long start = System.nanoTime();
         checkSource(source);
-        checkDestination(destination);
+        checkDestination(source, destination, "journal");
         final Path temporary = temporaryFor(destination);
         final long durable;
         final int segmentLength;
@@ -101,7 +103,8 @@ public final class JournalBackup
         catch (final IOException ex)
         {
             IoUtil.delete(temporary.toFile(), true);
-            throw new UncheckedIOException("backup failed: source=" + source + " destination=" + destination, ex);
+            throw new UncheckedIOException("backup failed: source=" + source + " destination=" + destination + ": " +
+                reason(ex, temporary), ex);
         }
         catch (final RuntimeException ex)
         {
@@ -130,7 +133,7 @@ public final class JournalBackup
         RuntimeRequirements.check();
         final long start = System.nanoTime();
         checkSource(backup);
-        checkDestination(destination);
+        checkDestination(backup, destination, "backup");
         final Path temporary = temporaryFor(destination);
         try (Stream<Path> files = Files.list(backup))
         {
@@ -161,7 +164,8 @@ public final class JournalBackup
         catch (final IOException ex)
         {
             IoUtil.delete(temporary.toFile(), true);
-            throw new UncheckedIOException("restore failed: backup=" + backup + " destination=" + destination, ex);
+            throw new UncheckedIOException("restore failed: backup=" + backup + " destination=" + destination + ": " +
+                reason(ex, temporary), ex);
         }
     }
 
@@ -174,18 +178,56 @@ public final class JournalBackup
         }
     }
 
-    private static void checkDestination(final Path destination)
+    private static void checkDestination(final Path source, final Path destination, final String what)
     {
         if (Files.exists(destination))
         {
             throw new JournalConfigurationException("backup destination exists; choose a new directory: " +
                 "destination=" + destination);
         }
+        final Path from = realOrAbsolute(source);
+        final Path to = realOrAbsolute(destination);
+        if (to.startsWith(from))
+        {
+            // the copy would land among the files it copies: a foreign directory in the journal breaks it
+            throw new JournalConfigurationException("destination is inside the " + what + " it copies: source=" +
+                from + " destination=" + to + "; choose a directory outside it");
+        }
+    }
+
+    private static Path realOrAbsolute(final Path path)
+    {
+        Path existing = path.toAbsolutePath().normalize();
+        Path rest = existing.getFileSystem().getPath("");
+        while (existing.getParent() != null && !Files.exists(existing))
+        {
+            rest = existing.getFileName().resolve(rest);
+            existing = existing.getParent();
+        }
+        try
+        {
+            return existing.toRealPath().resolve(rest);
+        }
+        catch (final IOException ex)
+        {
+            return path.toAbsolutePath().normalize();
+        }
+    }
+
+    private static String reason(final IOException ex, final Path writing)
+    {
+        if (ex instanceof FileSystemException fileEx && fileEx.getFile() != null)
+        {
+            return (AccessDenied.is(ex) ? "permission denied" : fileEx.getReason() != null ? fileEx.getReason() :
+                ex.getClass().getSimpleName()) + ": file=" + fileEx.getFile();
+        }
+        return ex.getMessage() + " (writing into " + writing + ")";
     }
 
     private static Path temporaryFor(final Path destination)
     {
-        return destination.resolveSibling(destination.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        final Path absolute = destination.toAbsolutePath(); // 'varve backup j0 b0' names no parent directory
+        return absolute.resolveSibling(absolute.getFileName() + ".partial-" + ProcessHandle.current().pid());
     }
 
     private static void createDirectory(final Path directory) throws IOException

@@ -7,6 +7,7 @@ import io.varve.journal.VarveException;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.format.TailerTableDescriptor;
+import io.varve.journal.storage.AccessDenied;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MetadataFile;
 import io.varve.journal.storage.SegmentHeaderReader;
@@ -75,6 +76,10 @@ public final class JournalReader implements AutoCloseable
         if (!Files.isDirectory(directory))
         {
             throw new JournalConfigurationException("not a journal: no such directory: directory=" + directory);
+        }
+        if (!Files.isReadable(directory) || !Files.isExecutable(directory))
+        {
+            throw AccessDenied.exception(directory, "list or enter the journal directory", null);
         }
         if (!MetadataFile.exists(directory))
         {

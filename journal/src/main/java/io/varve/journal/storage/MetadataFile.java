@@ -127,6 +127,10 @@ public final class MetadataFile implements AutoCloseable
         }
         catch (final IOException ex)
         {
+            if (AccessDenied.is(ex))
+            {
+                throw AccessDenied.exception(path, "read the metadata file", ex);
+            }
             throw new JournalCorruptionException(path, -1, "cannot read metadata file: " + ex, null);
         }
         if (size < MetadataDescriptor.FILE_LENGTH)
@@ -141,6 +145,11 @@ public final class MetadataFile implements AutoCloseable
         }
         catch (final IOException ex)
         {
+            if (AccessDenied.is(ex))
+            {
+                throw AccessDenied.exception(path, "open the metadata file for " + (readOnly ? "reading" : "writing"),
+                    ex);
+            }
             throw new UncheckedIOException("cannot map metadata file: file=" + path, ex);
         }
         final String problem = MetadataDescriptor.validateIdentity(mapped.buffer());

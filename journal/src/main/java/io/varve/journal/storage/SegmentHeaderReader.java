@@ -27,6 +27,7 @@ public final class SegmentHeaderReader
      *
      * @param segment path of the file.
      * @return a buffer of {@link SegmentDescriptor#HEADER_LENGTH} bytes, or null when the file is missing or shorter.
+     * @throws io.varve.journal.JournalConfigurationException when the file may not be read (permission denied).
      */
     public static UnsafeBuffer read(final Path segment)
     {
@@ -43,6 +44,11 @@ public final class SegmentHeaderReader
         }
         catch (final IOException ex)
         {
+            if (AccessDenied.is(ex))
+            {
+                // not the same as missing: a reader or recovery must not take an unreadable segment for an absent one
+                throw AccessDenied.exception(segment, "read the segment", ex);
+            }
             return null;
         }
         return new UnsafeBuffer(bytes.array());

@@ -96,6 +96,11 @@ public final class WriterLock implements AutoCloseable
         {
             closeQuietly(channel);
             LOCKED_IN_THIS_PROCESS.remove(key);
+            if (AccessDenied.is(ex))
+            {
+                throw AccessDenied.exception(directory.resolve(JournalDirectoryLayout.LOCK_FILE),
+                    "create or lock the writer lock file", ex);
+            }
             throw new UncheckedIOException("cannot take writer lock: directory=" + directory, ex);
         }
         catch (final RuntimeException ex)

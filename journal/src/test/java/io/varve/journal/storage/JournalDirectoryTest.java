@@ -86,7 +86,7 @@ class JournalDirectoryTest
         {
             final JournalConfigurationException ex = assertThrows(JournalConfigurationException.class,
                 () -> Journal.open(new JournalContext().directory(locked)));
-            assertTrue(ex.getMessage().contains("not writable"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("permission denied"), ex.getMessage());
             assertTrue(ex.getMessage().contains(locked.toString()), ex.getMessage());
         }
         finally
