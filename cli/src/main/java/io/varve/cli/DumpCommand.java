@@ -230,6 +230,12 @@ final class DumpCommand implements Callable<Integer>
                 {
                     out.printf("  end @%d (position %d) of the compacted segment's frames%n", offset, base + offset);
                 }
+                final String incomplete = segmentFrames.checkEnd(-1);
+                if (incomplete != null)
+                {
+                    out.printf("  DAMAGED @%d: %s%n", offset, incomplete);
+                    bad = true;
+                }
                 return;
             }
             else if (result == FrameReader.NOT_WRITTEN)

@@ -228,7 +228,8 @@ public final class Tailer implements AutoCloseable
             nextSegmentCheck = now + SEGMENT_RETRY_NANOS;
             return checkNextSegment(nextBase, now);
         }
-        final String gap = SegmentFrames.continues(next.baseSequence(), next.isCompacted(), nextSequence(), compacted);
+        final String gap = SegmentFrames.continues(
+            directory, next.basePosition(), next.baseSequence(), next.isCompacted(), nextSequence(), compacted);
         if (gap != null)
         {
             next.close();

@@ -1,5 +1,6 @@
 package io.varve.journal.recovery;
 
+import io.varve.journal.storage.RepairLog;
 import io.varve.journal.JournalCorruptionException;
 import io.varve.journal.RecoveryMode;
 import io.varve.journal.format.FrameDescriptor;
@@ -534,6 +535,13 @@ public final class JournalRecovery
             }
             if (result == FrameReader.END_OF_SEGMENT && !scan.truncated)
             {
+                // recovery may have started at an index entry: the trailer's record count is not checked, its end
+                // and frames checksum are
+                final String incomplete = scan.frames.checkEnd(-1);
+                if (incomplete != null)
+                {
+                    return damagedAt(segment, scan, offset, incomplete);
+                }
                 scannedBytes += frames.limit() - offset;
                 final long expectedSequence = frames.nextSequence();
                 final long lastTimestamp = frames.lastTimestamp();
@@ -590,12 +598,6 @@ public final class JournalRecovery
         if (problem == null)
         {
             problem = scan.frames.continues(expectedSequence, afterCompacted);
-            if (problem != null &&
-                RepairLog.recordsGap(directory.path(), nextBase, expectedSequence, scan.frames.baseSequence()))
-            {
-                // a repair went on above the sequences of the durable records it dropped, and said so
-                problem = null;
-            }
         }
         if (problem == null)
         {

@@ -206,6 +206,7 @@ public final class JournalVerifier
         final Path path = segment.path();
         final long base = segment.base();
         final boolean tail = segment.role() == JournalStructure.TAIL;
+        long segmentRecords = 0;
         try (IndexCheck index = new IndexCheck(base))
         {
             while (true)
@@ -222,6 +223,7 @@ public final class JournalVerifier
                         uncheckedBytes += aligned;
                     }
                     records++;
+                    segmentRecords++;
                     frames.advance();
                     if (tail)
                     {
@@ -231,6 +233,12 @@ public final class JournalVerifier
                 }
                 if (result == FrameReader.END_OF_SEGMENT)
                 {
+                    final String incomplete = segmentFrames.checkEnd(segmentRecords);
+                    if (incomplete != null)
+                    {
+                        classify(path, base + offset, offset, incomplete);
+                        return false;
+                    }
                     if (frames.limit() - offset >= FrameDescriptor.HEADER_LENGTH && frames.frameLength() > 0)
                     {
                         // a padding frame, checked like any other, runs to the end of the segment

@@ -1,5 +1,6 @@
 package io.varve.journal.recovery;
 
+import io.varve.journal.storage.RepairLog;
 import io.varve.journal.format.SegmentDescriptor;
 
 import java.nio.file.Path;

@@ -181,7 +181,8 @@ public final class SegmentFrames implements AutoCloseable
 
     /**
      * Whether the open segment continues the one before it: its base sequence must be the next sequence, or (after
-     * a compacted segment, or when this one is compacted) at least that, since compaction drops records.
+     * a compacted segment, or when this one is compacted) at least that, since compaction drops records; or a repair
+     * went on above the sequences of durable records it dropped, and {@link RepairLog} records exactly that gap.
      *
      * @param expectedSequence the sequence after the previous segment's last record.
      * @param afterCompacted   true when the previous segment was compacted.
@@ -189,12 +190,15 @@ public final class SegmentFrames implements AutoCloseable
      */
     public String continues(final long expectedSequence, final boolean afterCompacted)
     {
-        return continues(SegmentDescriptor.baseSequence(file.buffer()), compacted, expectedSequence, afterCompacted);
+        return continues(directory, base, SegmentDescriptor.baseSequence(file.buffer()), compacted, expectedSequence,
+            afterCompacted);
     }
 
     /**
      * The base-sequence rule of {@link #continues(long, boolean)}, for readers that map segments themselves (tailers).
      *
+     * @param directory        of the journal, where {@link RepairLog} lives.
+     * @param segmentBase      base position of the segment.
      * @param baseSequence     of the segment.
      * @param compacted        true when the segment is compacted.
      * @param expectedSequence the sequence after the previous segment's last record.
@@ -202,10 +206,20 @@ public final class SegmentFrames implements AutoCloseable
      * @return null when it continues, else the reason with expected and found values.
      */
     public static String continues(
-        final long baseSequence, final boolean compacted, final long expectedSequence, final boolean afterCompacted)
+        final Path directory,
+        final long segmentBase,
+        final long baseSequence,
+        final boolean compacted,
+        final long expectedSequence,
+        final boolean afterCompacted)
     {
         if (afterCompacted || compacted ? baseSequence < expectedSequence : baseSequence != expectedSequence)
         {
+            // read only on a mismatch, which is rare: the log is small and a gap is the one exception it holds
+            if (RepairLog.recordsGap(directory, segmentBase, expectedSequence, baseSequence))
+            {
+                return null;
+            }
             return "segment base sequence: expected=" + (afterCompacted || compacted ? "at least " : "") +
                 expectedSequence + " found=" + baseSequence;
         }

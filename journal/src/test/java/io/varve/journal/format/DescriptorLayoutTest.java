@@ -226,8 +226,9 @@ class DescriptorLayoutTest
         final int computed = new FrameChecksum().compute(frame.byteBuffer().duplicate(), 0, frameLength, frameLength);
         assertEquals((int)expected.getValue(), computed);
         frame.putInt(FrameDescriptor.CHECKSUM_OFFSET, computed);
-        assertNull(new FrameValidator().validate(
-            frame, frame.byteBuffer().duplicate(), 0, frameLength, 64, 7, 0, true));
+        final FrameReader frames = new FrameReader(true)
+            .wrap(frame, frame.byteBuffer().duplicate(), 64, FrameReader.LIVE).position(0, 7, 0);
+        assertEquals(FrameReader.RECORD, frames.next(), frames.reason());
     }
 
     @Test

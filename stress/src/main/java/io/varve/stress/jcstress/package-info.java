@@ -7,7 +7,7 @@
  * ({@link io.varve.stress.jcstress.CountersTests}) and named tailers' slots
  * ({@link io.varve.stress.jcstress.TailerPositionTests}).
  * <p>
- * Each test drives the journal's own protocol code ({@code FrameWriter}, {@code FrameValidator},
+ * Each test drives the journal's own protocol code ({@code FrameWriter}, {@code FrameReader},
  * {@code SegmentDescriptor}, {@code MetadataDescriptor}, {@code TailerPosition}, Agrona counters) on plain off-heap
  * memory: a mapped file is the same memory to the CPU, and files would make each of the millions of states jcstress
  * creates cost a system call. Every test names its acceptable outcomes and forbids everything else.

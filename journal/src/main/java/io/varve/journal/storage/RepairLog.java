@@ -1,4 +1,4 @@
-package io.varve.journal.recovery;
+package io.varve.journal.storage;
 
 import io.varve.journal.format.JournalDirectoryLayout;
 
