@@ -125,7 +125,10 @@ class CompactedSegmentFormatTest
         assertEquals(CompactionFiles.segment(dir, SEGMENT_LENGTH).getFileName() + " " + offset +
             " frame length is zero before the end of a compacted segment's frames: end=", problem.substring(0,
             problem.indexOf("end=") + 4));
-        assertTrue(sequences().size() < before.size(), "nothing reads past the damage");
+        final JournalCorruptionException refused = assertThrows(JournalCorruptionException.class, this::sequences,
+            "a tailer refuses the damaged frame rather than read past it");
+        assertTrue(refused.getMessage().contains("offset=" + offset), refused.getMessage());
+        assertTrue(before.size() > 0);
     }
 
     @Test
