@@ -70,12 +70,13 @@ final class MappedSegment implements AutoCloseable
         {
             final long size = Files.size(path);
             final boolean compacted = SegmentDescriptor.isCompacted(header);
-            if (size < segmentLength && !compacted)
+            if (size > segmentLength)
             {
-                throw new JournalCorruptionException(path, -1, "segment file truncated: length=" + size +
-                    " expected=" + segmentLength, Tailer.advice(directory));
+                throw new JournalCorruptionException(path, -1, "segment file longer than the segment length: length=" +
+                    size + " expected=" + segmentLength, Tailer.advice(directory));
             }
-            // a compacted segment holds only its kept frames: map what is there
+            // a compacted segment holds only its kept frames, and a live one cut short keeps the frames before the
+            // cut (the tailer refuses at the first frame the cut reaches): map what is there
             final MappedFile file = MappedFile.map(path, (int)Math.min(size, segmentLength), true);
             final String problem = SegmentDescriptor.validateHeader(file.buffer(), segmentLength, basePosition,
                 journalId);
@@ -172,6 +173,16 @@ final class MappedSegment implements AutoCloseable
             return FrameReader.LIVE;
         }
         return SegmentDescriptor.hasTrailer(buffer) ? FrameReader.COMPACTED_SEALED : FrameReader.COMPACTED_OPEN_END;
+    }
+
+    /**
+     * Whether this is a live segment whose file was cut short: its frames end where its bytes do.
+     *
+     * @return true when truncated.
+     */
+    boolean isTruncated()
+    {
+        return !isCompacted() && file.length() < segmentLength;
     }
 
     /**

@@ -135,6 +135,10 @@ public final class Tailer implements AutoCloseable
             }
             else if (result == FrameReader.END_OF_SEGMENT)
             {
+                if (segment.isTruncated())
+                {
+                    throw truncated();
+                }
                 // a checked padding frame, or the end of the frames: wait at the end for the next segment
                 frames.position(frames.limit(), frames.nextSequence(), frames.lastTimestamp());
                 if (!advanceSegment() || segment == null)
@@ -149,6 +153,10 @@ public final class Tailer implements AutoCloseable
             }
             else
             {
+                if (segment.isTruncated() && frames.frameLength() > frames.limit() - frames.offset())
+                {
+                    throw truncated();
+                }
                 throw corrupt(segment.path(), frames.offset(), frames.reason());
             }
         }
@@ -157,6 +165,12 @@ public final class Tailer implements AutoCloseable
             persisted.touch(System.currentTimeMillis());
         }
         return delivered;
+    }
+
+    private JournalCorruptionException truncated()
+    {
+        return corrupt(segment.path(), frames.offset(), "segment file truncated: length=" + frames.limit() +
+            " expected=" + segmentLength + ": the frame at offset=" + frames.offset() + " ends beyond it");
     }
 
     /**

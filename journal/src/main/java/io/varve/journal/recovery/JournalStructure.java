@@ -231,13 +231,17 @@ public final class JournalStructure
         final String[] problems = new String[count];
         final long[] problemOffsets = new long[count];
         int tail = -1;
-        try (SegmentFrames frames = new SegmentFrames(directory, segmentLength, journalId, false, false))
+        final long[] truncatedLengths = new long[count];
+        try (SegmentFrames frames =
+            new SegmentFrames(directory, segmentLength, journalId, false, false).acceptTruncated(true))
         {
             for (int i = 0; i < count; i++)
             {
                 states[i] = frames.open(aligned.get(i));
                 problems[i] = frames.problem();
                 problemOffsets[i] = frames.problemOffset();
+                // a live segment cut short keeps the frames before the cut, as recovery keeps them: read it
+                truncatedLengths[i] = states[i] == SegmentFrames.OPENED && frames.isTruncated() ? frames.limit() : -1;
                 if (states[i] == SegmentFrames.OPENED)
                 {
                     tail = i;
@@ -260,6 +264,12 @@ public final class JournalStructure
                 if (states[i] == SegmentFrames.DAMAGED)
                 {
                     classify(path, base, problemOffsets[i], problems[i]);
+                }
+                else if (truncatedLengths[i] >= 0)
+                {
+                    // judged where the cut is: below the durable position it took durable frames with it
+                    classify(path, base + truncatedLengths[i], -1, "segment file truncated: length=" +
+                        truncatedLengths[i] + " expected=" + segmentLength + "; the frames before the cut are kept");
                 }
                 segments.add(new Segment(base, path, role, afterGap, List.copyOf(own)));
                 afterGap = role == UNREADABLE;

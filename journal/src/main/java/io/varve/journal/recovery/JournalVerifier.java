@@ -112,7 +112,8 @@ public final class JournalVerifier
         long expectedSequence = -1;
         long lastTimestamp = Long.MIN_VALUE;
         boolean previousCompacted = false;
-        try (SegmentFrames segmentFrames = new SegmentFrames(directory, segmentLength, journalId, true, false))
+        try (SegmentFrames segmentFrames = new SegmentFrames(directory, segmentLength, journalId, true, false)
+            .acceptTruncated(true))
         {
             long previousBase = -1;
             for (final JournalStructure.Segment segment : segments)
@@ -231,6 +232,12 @@ public final class JournalVerifier
                     }
                     continue;
                 }
+                if (segmentFrames.isTruncated() && (result == FrameReader.END_OF_SEGMENT ||
+                    (result == FrameReader.DAMAGED && frames.frameLength() > frames.limit() - offset)))
+                {
+                    // the structure check reported the cut; the frames before it were read and counted
+                    return false;
+                }
                 if (result == FrameReader.END_OF_SEGMENT)
                 {
                     final String incomplete = segmentFrames.checkEnd(segmentRecords);
@@ -279,15 +286,22 @@ public final class JournalVerifier
 
     private void checkZeroAfter(final UnsafeBuffer segment, final Path path, final long base, final int end)
     {
-        for (int i = end; i < segment.capacity(); i += Long.BYTES)
+        final int capacity = segment.capacity();
+        int i = end;
+        while (i <= capacity - Long.BYTES && segment.getLong(i) == 0)
         {
-            if (segment.getLong(i) != 0)
-            {
-                // reported where the log ends, as recovery reports it: a torn frame starts there, not at its
-                // first non-zero byte
-                classify(path, base + end, end, "non-zero bytes after the end of the log: first at offset=" + i);
-                return;
-            }
+            i += Long.BYTES;
+        }
+        // a byte at a time where fewer than 8 remain: a file cut short need not end on a word
+        while (i < capacity && segment.getByte(i) == 0)
+        {
+            i++;
+        }
+        if (i < capacity)
+        {
+            // reported where the log ends, as recovery reports it: a torn frame starts there, not at its
+            // first non-zero byte
+            classify(path, base + end, end, "non-zero bytes after the end of the log: first at offset=" + i);
         }
     }
 

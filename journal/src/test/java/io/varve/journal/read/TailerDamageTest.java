@@ -168,10 +168,23 @@ class TailerDamageTest
     }
 
     @Test
-    void shouldRefuseAMiddleSegmentTruncatedAfterItsHeader() throws Exception
+    void shouldReadAMiddleSegmentTruncatedAfterItsHeaderUpToTheFirstFrameTheCutReaches() throws Exception
     {
-        assertRefusesMiddleSegment(file -> truncate(file, 4096), -1,
-            "segment file truncated: length=4096 expected=" + SEGMENT_LENGTH);
+        final List<Long> positions = write(2000);
+        truncate(segment(SEGMENT_LENGTH), 4096);
+        try (JournalReader reader = JournalReader.open(dir); Tailer tailer = reader.tailer())
+        {
+            final long[] next = {0};
+            final JournalCorruptionException ex = pollUntilRefused(tailer, next);
+            assertEquals(segment(SEGMENT_LENGTH), ex.file(), ex.getMessage());
+            assertTrue(ex.offset() > 0 && ex.offset() < 4096, ex.getMessage());
+            assertTrue(ex.reason().startsWith("segment file truncated: length=4096 expected=" + SEGMENT_LENGTH +
+                ": the frame at offset=" + ex.offset() + " ends beyond it"), ex.getMessage());
+            // the frames before the cut are intact and delivered, as recovery keeps them
+            assertEquals(positions.indexOf(SEGMENT_LENGTH + ex.offset()), (int)next[0], ex.getMessage());
+            assertTrue(next[0] > firstInSegment(positions, SEGMENT_LENGTH), "records of the cut segment delivered");
+            assertEquals(next[0], tailer.nextSequence(), "the tailer stays in front of the damage");
+        }
     }
 
     @Test

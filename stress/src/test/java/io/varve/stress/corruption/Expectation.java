@@ -165,6 +165,20 @@ final class Expectation
             final String name = JournalDirectoryLayout.segmentFileName(base);
             final byte[] before = journal.file(name);
             final byte[] after = damage.image.files().get(name);
+            if (after != null && after.length < before.length && after.length >= SegmentDescriptor.HEADER_LENGTH &&
+                !isSwappedOrForeign(damage, name))
+            {
+                // a live segment cut short: its frames before the cut are intact and kept; the first frame the cut
+                // reaches is the damage (recovery names it; verify names the file, -1)
+                final long cut = firstFrameBeyond(journal, base, after.length);
+                if (cut == NONE)
+                {
+                    continue;
+                }
+                final Expectation expectation = new Expectation(durable, cut, true, cut < durable ? name : null, -1,
+                    false, false, 0, journal.recordsBefore(cut), isPadding(journal, cut));
+                return expectation;
+            }
             if (after == null || after.length < before.length || isSwappedOrForeign(damage, name))
             {
                 first = base;
@@ -205,6 +219,23 @@ final class Expectation
             expectation.repairedTo = records;
         }
         return expectation;
+    }
+
+    /**
+     * Position of the first frame of a segment that does not fit in a file cut to a length (a padding frame runs to
+     * the segment's end), or {@link #NONE} when every frame fits.
+     */
+    private static long firstFrameBeyond(final FuzzJournal journal, final long base, final int length)
+    {
+        for (final FuzzJournal.Frame frame : journal.frames)
+        {
+            final long end = frame.padding() ? FuzzJournal.SEGMENT_LENGTH : frame.offset() + frame.length();
+            if (frame.base() == base && end > length)
+            {
+                return frame.position();
+            }
+        }
+        return NONE;
     }
 
     private static boolean isPadding(final FuzzJournal journal, final long position)
