@@ -389,6 +389,16 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * The journal's id: a random number fixed when the journal was created; see {@link JournalReader#journalId()}.
+     *
+     * @return the id, never 0.
+     */
+    public long journalId()
+    {
+        return metadata.journalId();
+    }
+
+    /**
      * Bytes per segment.
      *
      * @return the segment length.

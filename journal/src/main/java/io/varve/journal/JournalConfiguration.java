@@ -72,7 +72,10 @@ public final class JournalConfiguration
     /** Default retention: keep everything. */
     public static final String RETENTION_DEFAULT = "unlimited";
 
-    /** The one JVM flag Varve needs, for Agrona's access to {@code jdk.internal.misc.Unsafe}. */
+    /**
+     * The one JVM flag Varve needs, for Agrona's access to {@code jdk.internal.misc.Unsafe}, when Agrona is on the
+     * class path; on the module path it ends in {@code =org.agrona} ({@link RuntimeRequirements#requiredJvmFlag()}).
+     */
     public static final String REQUIRED_JVM_FLAG = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
 
     private JournalConfiguration()

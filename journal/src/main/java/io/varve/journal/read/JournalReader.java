@@ -266,7 +266,13 @@ public final class JournalReader implements AutoCloseable
         return segmentLength;
     }
 
-    long journalId()
+    /**
+     * The journal's id: a random number fixed when the journal was created, stored in its metadata file and in every
+     * segment header, so that files of different journals are never mixed. {@code SnapshotStore} takes it.
+     *
+     * @return the id, never 0.
+     */
+    public long journalId()
     {
         return journalId;
     }
