@@ -5,8 +5,8 @@ package io.varve.ringbuffer;
  * commit, every record) or after writing to the mapping (no fsync). Under a periodic policy the journal's
  * background thread forces, and knows only positions: the journaling thread then leaves a checkpoint
  * (ticket, journal sequence, end position) at the end of each batch and the journal's durability callback turns
- * positions into tickets. When checkpoints pile up faster than forces happen, the newest is overwritten: acknowledgements get
- * coarser, never early.
+ * positions into tickets. When checkpoints pile up faster than forces happen, the newest is overwritten:
+ * acknowledgements get coarser, never early.
  * <p>
  * Threading: threadsafe; the durable ticket is read by producers without locking.
  */
