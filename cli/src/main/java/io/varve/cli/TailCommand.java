@@ -4,6 +4,7 @@ import io.varve.journal.read.JournalReader;
 import io.varve.journal.read.RecordHandler;
 import io.varve.journal.read.Tailer;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -11,6 +12,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -81,7 +83,9 @@ final class TailCommand implements Callable<Integer>
             parent.err.println("varve tail: --last must be >= 0: last=" + last);
             return VarveCommand.USAGE_OR_IO;
         }
-        try (JournalReader reader = JournalReader.open(directory); Tailer tailer = reader.tailer())
+        // --follow waits for the writer to create the journal, as tail -F waits for a file
+        try (JournalReader reader = follow ? JournalReader.awaitOpen(directory, Duration.ofNanos(Long.MAX_VALUE),
+            new SleepingMillisIdleStrategy(10)) : JournalReader.open(directory); Tailer tailer = reader.tailer())
         {
             if (!seek(tailer))
             {
