@@ -34,9 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README.md's Java blocks, compiled as written: each block sits below between a {@code // README} and a
- * {@code // README END} line, and {@link #shouldHoldExactlyTheReadmesJavaBlocks()} checks that this file holds exactly
- * README's blocks in README's order, so a change of the API that breaks a snippet breaks the build, and a change of a
+ * README.md's Java blocks, compiled as written: each block sits below (or, for the SBE ones, in ringbuffer's
+ * SbeCodecTest) between a {@code // README} and a {@code // README END} line, and
+ * {@link #shouldHoldExactlyTheReadmesJavaBlocks()} checks that these hold exactly README's blocks, so a change of the API that breaks a snippet breaks the build, and a change of a
  * snippet must be made here too. The names the snippets take for granted ({@code buffer}, {@code length},
  * {@code ORDER_TYPE}, {@code dir}, {@code risk}, {@code portfolio} ...) are fields of this class. Every snippet but
  * the first (which opens {@code /data/orders}) also runs.
@@ -45,8 +45,11 @@ class ReadmeSnippetsTest
 {
     private static final int ORDER_TYPE = 1;
     private static final int FILL_TYPE = 2;
-    private static final Path SOURCE = Path.of("src/test/java/io/varve/cli/ReadmeSnippetsTest.java");
     private static final Path README = Path.of("").toAbsolutePath().getParent().resolve("README.md");
+    /** The compiled copies: this file, and the SBE blocks in ringbuffer's tests, where the generated codecs are. */
+    private static final List<Path> SOURCES = List.of(
+        Path.of("src/test/java/io/varve/cli/ReadmeSnippetsTest.java"),
+        README.getParent().resolve("ringbuffer/src/test/java/io/varve/ringbuffer/SbeCodecTest.java"));
 
     @TempDir
     Path dir;
@@ -63,10 +66,14 @@ class ReadmeSnippetsTest
     void shouldHoldExactlyTheReadmesJavaBlocks() throws IOException
     {
         final List<String> readmeBlocks = blocks(Files.readAllLines(README, StandardCharsets.UTF_8), "```java", "```");
-        final List<String> testBlocks = blocks(Files.readAllLines(SOURCE, StandardCharsets.UTF_8),
-            "// README", "// README END");
-        assertTrue(readmeBlocks.size() >= 6, "README's Java blocks: " + readmeBlocks.size());
-        assertEquals(readmeBlocks, testBlocks, "README.md's ```java blocks and this file's must be the same");
+        final List<String> testBlocks = new ArrayList<>();
+        for (final Path source : SOURCES)
+        {
+            testBlocks.addAll(blocks(Files.readAllLines(source, StandardCharsets.UTF_8), "// README", "// README END"));
+        }
+        assertTrue(readmeBlocks.size() >= 9, "README's Java blocks: " + readmeBlocks.size());
+        assertEquals(readmeBlocks.stream().sorted().toList(), testBlocks.stream().sorted().toList(),
+            "README.md's ```java blocks and the compiled ones must be the same");
     }
 
     @Test
