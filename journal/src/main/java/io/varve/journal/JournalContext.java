@@ -57,6 +57,13 @@ public final class JournalContext
     private Set<PosixFilePermission> permissions;
 
     /**
+     * Settings with the defaults of {@link JournalConfiguration}, which system properties may change.
+     */
+    public JournalContext()
+    {
+    }
+
+    /**
      * Check the settings and the rules between them; create the directory if it does not exist. Called by
      * {@link Journal#open(JournalContext)}; calling it twice is an error.
      *

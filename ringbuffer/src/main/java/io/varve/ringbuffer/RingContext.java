@@ -36,6 +36,13 @@ public final class RingContext
     private RingDurableListener durableListener;
 
     /**
+     * Settings with the defaults of {@link RingConfiguration}, which system properties may change.
+     */
+    public RingContext()
+    {
+    }
+
+    /**
      * Check every setting; called by {@link JournalRing#start(RingContext)}.
      *
      * @return this.

@@ -19,6 +19,13 @@ public final class FrameValidator
     private final FrameChecksum checksum = new FrameChecksum();
 
     /**
+     * A validator with its own checksum.
+     */
+    public FrameValidator()
+    {
+    }
+
+    /**
      * Check the frame at an offset whose length the caller has read and found non-zero.
      *
      * @param segment          buffer over the segment.

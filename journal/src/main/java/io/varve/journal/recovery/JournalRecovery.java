@@ -153,6 +153,7 @@ public final class JournalRecovery
      * @param tail             where the journal ends.
      * @param preparedNextBase base of the segment after the tail, allocated and zeroed ahead of the last writer and
      *                         kept for the next one to take over, or -1 when there is none.
+     * @param durablePosition  the durable position after recovery.
      */
     public record Outcome(RecoveryReport report, RecoveredTail tail, long preparedNextBase, long durablePosition)
     {
