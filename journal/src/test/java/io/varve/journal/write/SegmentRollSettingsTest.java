@@ -1,6 +1,7 @@
 package io.varve.journal.write;
 
 import io.varve.journal.Journal;
+import io.varve.journal.JournalConfiguration;
 import io.varve.journal.JournalConfigurationException;
 import io.varve.journal.JournalContext;
 import io.varve.journal.format.JournalDirectoryLayout;
@@ -132,6 +133,31 @@ class SegmentRollSettingsTest
         final JournalConfigurationException ex = assertThrows(JournalConfigurationException.class,
             () -> Journal.open(new JournalContext().directory(dir).segmentMaxAge(Duration.ZERO)));
         assertTrue(ex.getMessage().contains("segmentMaxAge=PT0S"), ex.getMessage());
+    }
+
+    @Test
+    void shouldTakeTheSegmentSettingsFromSystemProperties()
+    {
+        try
+        {
+            System.setProperty(JournalConfiguration.SEGMENT_MAX_AGE_PROP_NAME, "P1D");
+            System.setProperty(JournalConfiguration.PREPARE_AHEAD_PROP_NAME, "false");
+            final JournalContext context = new JournalContext();
+            assertEquals(Duration.ofDays(1), context.segmentMaxAge());
+            assertEquals(false, context.prepareAhead());
+
+            System.setProperty(JournalConfiguration.SEGMENT_MAX_AGE_PROP_NAME, "daily");
+            final JournalConfigurationException ex =
+                assertThrows(JournalConfigurationException.class, JournalContext::new);
+            assertTrue(ex.getMessage().contains("varve.segment.max.age=daily"), ex.getMessage());
+        }
+        finally
+        {
+            System.clearProperty(JournalConfiguration.SEGMENT_MAX_AGE_PROP_NAME);
+            System.clearProperty(JournalConfiguration.PREPARE_AHEAD_PROP_NAME);
+        }
+        assertEquals(null, new JournalContext().segmentMaxAge(), "none by default");
+        assertEquals(true, new JournalContext().prepareAhead(), "ahead by default");
     }
 
     private JournalContext context(final AtomicLong now, final Duration maxAge)
