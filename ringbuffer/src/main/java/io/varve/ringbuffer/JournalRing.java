@@ -6,8 +6,8 @@ import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.varve.journal.FsyncPolicy;
-import io.varve.journal.JournalConfiguration;
 import io.varve.journal.Journal;
+import io.varve.journal.JournalConfiguration;
 import io.varve.journal.JournalConfigurationException;
 import io.varve.journal.JournalContext;
 import io.varve.journal.RecordTooLargeException;
@@ -39,8 +39,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * returns {@link #BACK_PRESSURED} at once; the ring never drops a record on its own. A record longer than a slot
  * takes as many consecutive slots as it needs (up to the whole ring, and at most the journal's maxRecordLength;
  * see {@link #maxRecordLength()}), copied into one journal record by the journaling thread: size slots for the
- * common record and let the rare large one take several. {@link #claim()} encodes into one slot only. A failure of the journal (a failed force, a full disk) fails the ring: later publishes and waiting
- * producers get {@link RingFailedException} with the cause, and nothing that was not forced is acknowledged.
+ * common record and let the rare large one take several. {@link #claim()} encodes into one slot only. A failure
+ * of the journal (a failed force, a full disk) fails the ring: later publishes and waiting producers get
+ * {@link RingFailedException} with the cause, and nothing that was not forced is acknowledged.
  * {@link #close()} drains every published record into the journal, forces, stops the thread and closes the
  * journal, and only then returns.
  * <p>
