@@ -69,7 +69,7 @@ public final class JournalConfiguration
      * Whether the background thread prepares the next segment before the appender needs it. On, a journal holds one
      * more segment on disk than it has started (129 MiB for a new journal with the 64 MiB default), and a roll costs
      * the appender a header write. Off, the journal holds only the segments it started, and each roll waits for the
-     * next segment to be allocated, zero-filled and mapped (tens of milliseconds for 64 MiB).
+     * next segment to be allocated, zero-filled and mapped (up to 0.29 s for 64 MiB measured on a 2-vCPU VM).
      */
     public static final String PREPARE_AHEAD_PROP_NAME = "varve.segment.prepare.ahead";
     /** Default: prepare the next segment ahead. */
