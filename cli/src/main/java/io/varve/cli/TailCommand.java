@@ -7,6 +7,7 @@ import io.varve.journal.read.TailerSeekException;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,6 +15,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -93,7 +95,9 @@ final class TailCommand implements Callable<Integer>
                 from + "; give one of them");
             return VarveCommand.USAGE_OR_IO;
         }
-        try (JournalReader reader = JournalReader.open(directory); Tailer tailer = reader.tailer())
+        // --follow waits for the writer to create the journal, as tail -F waits for a file
+        try (JournalReader reader = follow ? JournalReader.awaitOpen(directory, Duration.ofNanos(Long.MAX_VALUE),
+            new SleepingMillisIdleStrategy(10)) : JournalReader.open(directory); Tailer tailer = reader.tailer())
         {
             if (!seek(tailer))
             {

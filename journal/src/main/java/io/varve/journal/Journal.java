@@ -154,7 +154,7 @@ public final class Journal implements AutoCloseable
                 context.indexInterval(), metadata.journalId(), context.preTouch(), syncer, failure,
                 metadata.counter(JournalCounter.WRITER_POSITION), metadata.counter(JournalCounter.ALLOCATION_STALLS),
                 policy.kind() == FsyncPolicy.Kind.PERIODIC ? policy.interval().toNanos() : 0, timestamps,
-                sessionCounters);
+                sessionCounters, context.prepareAhead());
             preparer.retention(new SegmentRetention(context.retention(), directory, metadata.segmentLength(), syncer,
                 metadata.counter(JournalCounter.WRITER_POSITION), metadata.counter(JournalCounter.FIRST_POSITION),
                 metadata.counter(JournalCounter.FIRST_SEQUENCE), metadata.counter(JournalCounter.SEGMENTS), failure,
@@ -167,7 +167,8 @@ public final class Journal implements AutoCloseable
             final Appender appender = new Appender(context.directory().toString(), metadata,
                 context.maxRecordLength(), context.frameChecksums(), policy, context.clock(), timestamps, preparer,
                 syncer, failure, new Appender.TailState(tail, recovered.offset(), recovered.indexEntries(),
-                recovered.nextIndexOffset(), recovered.nextSequence(), recovered.lastTimestamp()));
+                recovered.nextIndexOffset(), recovered.nextSequence(), recovered.lastTimestamp()),
+                context.segmentMaxAge() == null ? 0 : context.segmentMaxAge().toNanos());
             metadata.writerProcess(ProcessHandle.current().pid(), context.clock().nanoTime());
             metadata.writerBoot(HostBoot.id(), Appender.MIN_FRAME_BOUND);
 
@@ -387,6 +388,16 @@ public final class Journal implements AutoCloseable
     public Path directory()
     {
         return context.directory();
+    }
+
+    /**
+     * The journal's id: a random number fixed when the journal was created; see {@link JournalReader#journalId()}.
+     *
+     * @return the id, never 0.
+     */
+    public long journalId()
+    {
+        return metadata.journalId();
     }
 
     /**

@@ -21,6 +21,7 @@ public class VarveException extends RuntimeException
         WARN
     }
 
+    /** How bad the failure is. */
     private final Category category;
 
     /**

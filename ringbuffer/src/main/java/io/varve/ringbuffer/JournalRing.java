@@ -7,6 +7,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.varve.journal.FsyncPolicy;
 import io.varve.journal.Journal;
+import io.varve.journal.JournalConfiguration;
 import io.varve.journal.JournalConfigurationException;
 import io.varve.journal.JournalContext;
 import io.varve.journal.RecordTooLargeException;
@@ -27,16 +28,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * with its appender and, under {@link FsyncPolicy#BATCH}, forces once per batch (group commit) on a force thread of
  * its own, so forces overlap with appending.
  * <p>
- * Every publish returns a <b>ticket</b> (the record's ring sequence, from 0). A producer may wait until its ticket is
- * durable with {@link #awaitDurable(long, long, TimeUnit)}, or be told through a {@link RingDurableListener};
- * either fires only after the force that covers the record returned. Under {@link FsyncPolicy#NONE} "durable" means
- * written to the mapping (safe from a crash of the process, not from a power loss).
+ * Every publish returns a <b>ticket</b> (the record's ring sequence, from 0 each time a ring starts). A producer may
+ * wait until its ticket is durable with {@link #awaitDurable(long, long, TimeUnit)}, or be told through a
+ * {@link RingDurableListener}; either fires only after the force that covers the record returned. Under
+ * {@link FsyncPolicy#NONE} "durable" means written to the mapping (safe from a crash of the process, not from a
+ * power loss). Where the record landed in the journal, its journal sequence, which goes on across restarts, comes
+ * from {@link #journalSequence(long)} once the record is journaled, and with every acknowledgement to the listener.
  * <p>
  * When the ring is full, {@link #publish} waits as the producer {@link WaitPolicy} says and {@link #tryPublish}
  * returns {@link #BACK_PRESSURED} at once; the ring never drops a record on its own. A record longer than a slot
- * is refused with an exception that names both sizes (there is no large-record path: size slots for the largest
- * record). A failure of the journal (a failed force, a full disk) fails the ring: later publishes and waiting
- * producers get {@link RingFailedException} with the cause, and nothing that was not forced is acknowledged.
+ * takes as many consecutive slots as it needs (up to the whole ring, and at most the journal's maxRecordLength;
+ * see {@link #maxRecordLength()}), copied into one journal record by the journaling thread: size slots for the
+ * common record and let the rare large one take several. {@link #claim()} encodes into one slot only. A failure
+ * of the journal (a failed force, a full disk) fails the ring: later publishes and waiting producers get
+ * {@link RingFailedException} with the cause, and nothing that was not forced is acknowledged.
  * {@link #close()} drains every published record into the journal, forces, stops the thread and closes the
  * journal, and only then returns.
  * <p>
@@ -54,6 +59,8 @@ public final class JournalRing implements AutoCloseable
     private final BatchEventProcessor<RingSlot> processor;
     private final Thread journalingThread;
     private final DurableTickets tickets;
+    private final JournaledTickets journaled;
+    private final int maxRecordLength;
     private final JournalingHandler handler;
     private final RingForcer forcer;
     private final Thread forceThread;
@@ -79,6 +86,8 @@ public final class JournalRing implements AutoCloseable
         this.producerWait = context.producerWait();
         this.tickets = ticketsHolder[0];
         final int ringSize = context.ringSize();
+        this.journaled = new JournaledTickets(ringSize);
+        this.maxRecordLength = (int)Math.min(journal.appender().maxRecordLength(), (long)ringSize * slotCapacity);
         slots = BufferUtil.allocateDirectAligned(ringSize * slotCapacity, 4096);
         ringBuffer = RingBuffer.create(
             context.multiProducer() ? com.lmax.disruptor.dsl.ProducerType.MULTI :
@@ -87,7 +96,7 @@ public final class JournalRing implements AutoCloseable
             ringSize,
             context.journalingWait().newWaitStrategy());
         forcer = new RingForcer(journal, this);
-        handler = new JournalingHandler(this, forcer, journal.appender(), tickets,
+        handler = new JournalingHandler(this, forcer, journal.appender(), tickets, journaled, slotCapacity,
             context.journalContext().fsyncPolicy().kind(), context.maxBatchBytes(),
             TimeUnit.MICROSECONDS.toNanos(context.maxBatchWaitMicros()));
         processor = new BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(), handler);
@@ -151,67 +160,107 @@ public final class JournalRing implements AutoCloseable
     }
 
     /**
-     * Publish a record, waiting for room when the ring is full.
+     * Publish a record, waiting for room when the ring is full. A record longer than {@link #slotCapacity()} takes
+     * several consecutive slots.
      *
      * @param buffer holding the payload.
      * @param offset of the payload.
-     * @param length of the payload, at most the slot capacity.
+     * @param length of the payload, at most {@link #maxRecordLength()}.
      * @param type   record type, 0 or more.
-     * @return the record's ticket.
-     * @throws RecordTooLargeException when the record is longer than a slot.
-     * @throws RingClosedException     after close.
-     * @throws RingFailedException     after a failure of the journal.
+     * @return the record's ticket (of its last slot, when it takes several).
+     * @throws RecordTooLargeException   when {@code length} is negative or above {@link #maxRecordLength()}.
+     * @throws IllegalArgumentException  when {@code type} is negative.
+     * @throws IndexOutOfBoundsException when {@code offset} and {@code length} lie outside {@code buffer}.
+     * @throws RingClosedException       after close, or when interrupted while waiting for room.
+     * @throws RingFailedException       after a failure of the journal.
      */
     public long publish(final DirectBuffer buffer, final int offset, final int length, final int type)
     {
-        checkRecord(length, type);
-        final long ticket = claimSlot(true);
-        return fill(ticket, buffer, offset, length, type);
+        checkRecord(buffer, offset, length, type);
+        final int slotCount = slotCount(length);
+        final long ticket = claimSlots(slotCount, true);
+        return fill(ticket, slotCount, buffer, offset, length, type);
     }
 
     /**
-     * Publish a record if the ring has room now.
+     * Publish a record if the ring has room for it now.
      *
      * @param buffer holding the payload.
      * @param offset of the payload.
-     * @param length of the payload, at most the slot capacity.
+     * @param length of the payload, at most {@link #maxRecordLength()}.
      * @param type   record type, 0 or more.
      * @return the record's ticket, or {@link #BACK_PRESSURED} when the ring is full.
+     * @throws RecordTooLargeException   when {@code length} is negative or above {@link #maxRecordLength()}.
+     * @throws IllegalArgumentException  when {@code type} is negative.
+     * @throws IndexOutOfBoundsException when {@code offset} and {@code length} lie outside {@code buffer}.
+     * @throws RingClosedException       after close.
+     * @throws RingFailedException       after a failure of the journal.
      */
     public long tryPublish(final DirectBuffer buffer, final int offset, final int length, final int type)
     {
-        checkRecord(length, type);
-        final long ticket = claimSlot(false);
-        return ticket == BACK_PRESSURED ? BACK_PRESSURED : fill(ticket, buffer, offset, length, type);
+        checkRecord(buffer, offset, length, type);
+        final int slotCount = slotCount(length);
+        final long ticket = claimSlots(slotCount, false);
+        return ticket == BACK_PRESSURED ? BACK_PRESSURED : fill(ticket, slotCount, buffer, offset, length, type);
     }
 
-    private long fill(final long ticket, final DirectBuffer buffer, final int offset, final int length, final int type)
+    private int slotCount(final int length)
     {
-        ringBuffer.get(ticket).fill(buffer, offset, length, type);
-        ringBuffer.publish(ticket);
+        return length <= slotCapacity ? 1 : (length + slotCapacity - 1) / slotCapacity;
+    }
+
+    private long fill(
+        final long ticket,
+        final int slotCount,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int type)
+    {
+        if (slotCount == 1)
+        {
+            ringBuffer.get(ticket).fill(buffer, offset, length, type);
+            ringBuffer.publish(ticket);
+            return ticket;
+        }
+        final long first = ticket - slotCount + 1;
+        int copied = 0;
+        for (long slotTicket = first; slotTicket <= ticket; slotTicket++)
+        {
+            final RingSlot slot = ringBuffer.get(slotTicket);
+            final int part = Math.min(slotCapacity, length - copied);
+            slot.buffer.putBytes(0, buffer, offset + copied, part);
+            slot.commit(slotTicket == first ? length : RingSlot.CONTINUATION, type);
+            copied += part;
+        }
+        ringBuffer.publish(first, ticket);
         return ticket;
     }
 
     /**
      * Claim a slot to encode a record in place, waiting for room; fill {@link #buffer(long)}, then
      * {@link #commit(long, int, int)} or {@link #abort(long)}. Every claim must be committed or aborted, or the
-     * journaling thread waits for it forever.
+     * journaling thread waits for it forever. A claimed record is at most {@link #slotCapacity()} long.
      *
      * @return the ticket of the claimed slot.
+     * @throws RingClosedException after close, or when interrupted while waiting for room.
+     * @throws RingFailedException after a failure of the journal.
      */
     public long claim()
     {
-        return claimSlot(true);
+        return claimSlots(1, true);
     }
 
     /**
      * Claim a slot if the ring has room now.
      *
      * @return the ticket, or {@link #BACK_PRESSURED}.
+     * @throws RingClosedException after close.
+     * @throws RingFailedException after a failure of the journal.
      */
     public long tryClaim()
     {
-        return claimSlot(false);
+        return claimSlots(1, false);
     }
 
     /**
@@ -229,8 +278,11 @@ public final class JournalRing implements AutoCloseable
      * Publish a claimed slot.
      *
      * @param ticket from {@link #claim()}.
-     * @param length of the record encoded in the slot.
+     * @param length of the record encoded in the slot, at most {@link #slotCapacity()}.
      * @param type   record type, 0 or more.
+     * @throws RecordTooLargeException  when {@code length} is negative or above {@link #slotCapacity()}; the slot is
+     *                                  aborted.
+     * @throws IllegalArgumentException when {@code type} is negative; the slot is aborted.
      */
     public void commit(final long ticket, final int length, final int type)
     {
@@ -239,7 +291,8 @@ public final class JournalRing implements AutoCloseable
         {
             slot.commit(RingSlot.ABORTED, 0);
             ringBuffer.publish(ticket);
-            checkRecord(length, type);
+            checkLength(length, slotCapacity);
+            checkType(type);
         }
         slot.commit(length, type);
         ringBuffer.publish(ticket);
@@ -256,7 +309,7 @@ public final class JournalRing implements AutoCloseable
         ringBuffer.publish(ticket);
     }
 
-    private long claimSlot(final boolean wait)
+    private long claimSlots(final int slotCount, final boolean wait)
     {
         checkUsable();
         long ticket;
@@ -265,7 +318,7 @@ public final class JournalRing implements AutoCloseable
         {
             try
             {
-                ticket = ringBuffer.tryNext();
+                ticket = ringBuffer.tryNext(slotCount);
                 break;
             }
             catch (final InsufficientCapacityException ex)
@@ -286,7 +339,11 @@ public final class JournalRing implements AutoCloseable
         // 'closed' before it reads the claims, so either close() waits for this slot or this producer sees 'closed'.
         if (closed)
         {
-            abort(ticket);
+            for (long slotTicket = ticket - slotCount + 1; slotTicket <= ticket; slotTicket++)
+            {
+                ringBuffer.get(slotTicket).commit(RingSlot.ABORTED, 0);
+            }
+            ringBuffer.publish(ticket - slotCount + 1, ticket);
             throw new RingClosedException(directory);
         }
         return ticket;
@@ -395,7 +452,45 @@ public final class JournalRing implements AutoCloseable
     }
 
     /**
-     * Bytes per slot: the largest record the ring takes.
+     * Journal sequence of the last record at or below {@link #durableTicket()}: every record of the journal up to it
+     * is durable.
+     *
+     * @return the sequence, -1 before this ring acknowledged a record.
+     */
+    public long durableSequence()
+    {
+        return tickets.durableSequence();
+    }
+
+    /**
+     * Where a record landed: its journal sequence, which, unlike tickets, goes on across restarts of the ring, so a
+     * producer can store it and find the record again with a tailer's {@code seekToSequence}. Known once the
+     * journaling thread has appended the record (not necessarily durable yet: combine with
+     * {@link #awaitDurable(long, long, TimeUnit)}) and for the last {@code ringSize} tickets after that; allocates
+     * nothing and may be called from any thread, including a {@link RingDurableListener}.
+     *
+     * @param ticket from a publish or claim.
+     * @return the record's journal sequence, or -1 when the record is not journaled yet, was aborted, or is more than
+     *         {@code ringSize} tickets old.
+     */
+    public long journalSequence(final long ticket)
+    {
+        return journaled.sequenceOf(ticket);
+    }
+
+    /**
+     * Largest record {@link #publish} takes: the journal's maxRecordLength, or the whole ring
+     * ({@code ringSize * slotCapacity}) if that is less.
+     *
+     * @return bytes.
+     */
+    public int maxRecordLength()
+    {
+        return maxRecordLength;
+    }
+
+    /**
+     * Bytes per slot: the largest record {@link #claim()} takes, and the most a record takes in one slot.
      *
      * @return bytes.
      */
@@ -459,14 +554,28 @@ public final class JournalRing implements AutoCloseable
         signalWaiters();
     }
 
-    private void checkRecord(final int length, final int type)
+    private void checkRecord(final DirectBuffer buffer, final int offset, final int length, final int type)
     {
-        if (length < 0 || length > slotCapacity)
+        checkLength(length, maxRecordLength);
+        checkType(type);
+        buffer.boundsCheck(offset, length);
+    }
+
+    private void checkLength(final int length, final int limit)
+    {
+        if (length < 0 || length > limit)
         {
-            throw new RecordTooLargeException(length, slotCapacity, RingConfiguration.SLOT_CAPACITY_PROP_NAME +
-                " (the ring's slot capacity; the journal's maxRecordLength is " +
-                journal.appender().maxRecordLength() + ")");
+            throw new RecordTooLargeException(length, limit, limit == slotCapacity ?
+                RingConfiguration.SLOT_CAPACITY_PROP_NAME + " (a claim takes one slot; publish takes up to " +
+                maxRecordLength + " bytes)" :
+                JournalConfiguration.MAX_RECORD_LENGTH_PROP_NAME + " (the journal's maxRecordLength is " +
+                journal.appender().maxRecordLength() + ", the ring holds ringSize * slotCapacity=" +
+                (long)ringBuffer.getBufferSize() * slotCapacity + " bytes)");
         }
+    }
+
+    private static void checkType(final int type)
+    {
         if (type < 0)
         {
             throw new IllegalArgumentException("record type must be >= 0: type=" + type);
@@ -525,7 +634,7 @@ public final class JournalRing implements AutoCloseable
             try
             {
                 journal.appender().sync();
-                tickets.acknowledge(highest);
+                tickets.acknowledge(highest, handler.lastSequence());
             }
             catch (final RuntimeException ex)
             {

@@ -12,7 +12,10 @@ public final class RingConfiguration
     /** Default slots: 65536. */
     public static final int RING_SIZE_DEFAULT = 65536;
 
-    /** Bytes per slot: the largest record the ring takes. Rounded up to a multiple of 64. */
+    /**
+     * Bytes per slot, rounded up to a multiple of 64: the largest record a claim takes; a longer published record
+     * takes several consecutive slots.
+     */
     public static final String SLOT_CAPACITY_PROP_NAME = "varve.ring.slot.capacity";
     /** Default slot capacity: 256 bytes (the ring then takes 16 MiB off-heap). */
     public static final int SLOT_CAPACITY_DEFAULT = 256;

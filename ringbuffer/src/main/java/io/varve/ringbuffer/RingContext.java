@@ -36,6 +36,13 @@ public final class RingContext
     private RingDurableListener durableListener;
 
     /**
+     * Settings with the defaults of {@link RingConfiguration}, which system properties may change.
+     */
+    public RingContext()
+    {
+    }
+
+    /**
      * Check every setting; called by {@link JournalRing#start(RingContext)}.
      *
      * @return this.
@@ -123,7 +130,8 @@ public final class RingContext
     }
 
     /**
-     * Bytes per slot, the largest record the ring takes; rounded up to a multiple of 64 so producers writing
+     * Bytes per slot: the largest record a claim takes, and what a published record takes per slot (a longer one
+     * takes several consecutive slots); rounded up to a multiple of 64 so producers writing
      * neighbouring slots never share a cache line.
      *
      * @param slotCapacity bytes.

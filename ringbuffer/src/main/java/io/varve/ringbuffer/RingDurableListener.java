@@ -13,9 +13,14 @@ public interface RingDurableListener
 {
     /**
      * Every record whose ticket is at most {@code durableTicket} is durable (under {@code FsyncPolicy.NONE}: written
-     * to the mapping).
+     * to the mapping), and so is every record of the journal up to {@code durableSequence}. Tickets start at 0 each
+     * time a ring starts; journal sequences go on across restarts, so the sequence is what to store to find the
+     * record again (a tailer's {@code seekToSequence}). For one ticket's own sequence use
+     * {@link JournalRing#journalSequence(long)}, which may be called from here.
      *
-     * @param durableTicket highest durable ticket.
+     * @param durableTicket   highest durable ticket.
+     * @param durableSequence journal sequence of the last record at or below {@code durableTicket}, or -1 when this
+     *                        ring has journaled no record yet (every ticket so far was aborted).
      */
-    void onDurable(long durableTicket);
+    void onDurable(long durableTicket, long durableSequence);
 }

@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 
 /**
  * One slot of the ring: a fixed-size region of the ring's off-heap buffer and the header fields of the record a
- * producer put there. Slots are created once, when the ring starts, and reused.
+ * producer put there. Slots are created once, when the ring starts, and reused. A record longer than a slot takes
+ * consecutive slots: the first holds the record's whole length and type and its first part, the others
+ * {@link #CONTINUATION} and the next parts.
  * <p>
  * Threading: owned by the producer between claim and publish, then by the journaling thread; the Disruptor's
  * sequence hand-off orders the two.
@@ -17,6 +19,8 @@ final class RingSlot
 {
     /** Length of an aborted claim: the journaling thread skips the slot. */
     static final int ABORTED = -1;
+    /** Length of a slot that carries the next part of a record longer than a slot, begun in an earlier slot. */
+    static final int CONTINUATION = -2;
 
     final UnsafeBuffer buffer;
     int length;
@@ -57,7 +61,7 @@ final class RingSlot
     /**
      * A producer's header fields for the record it encoded in the slot, before it publishes the slot's sequence.
      *
-     * @param length     of the record, or {@link #ABORTED}.
+     * @param length     of the record, {@link #ABORTED} or {@link #CONTINUATION}.
      * @param recordType record type.
      */
     void commit(final int length, final int recordType)

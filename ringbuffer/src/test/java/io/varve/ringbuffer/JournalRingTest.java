@@ -148,7 +148,7 @@ class JournalRingTest
                     awaitQuietly(releaseForce);
                 }
             }))
-            .durableListener((ticket) ->
+            .durableListener((ticket, sequence) ->
             {
                 acknowledged.set(ticket);
                 if (holding.get())
@@ -335,18 +335,168 @@ class JournalRingTest
     }
 
     @Test
-    void shouldRefuseARecordLargerThanASlotNamingBothSizes()
+    void shouldRefuseARecordLargerThanTheRingOrAClaimLargerThanASlotNamingTheSizes()
     {
         try (JournalRing ring = JournalRing.start(new RingContext().journalContext(journal(FsyncPolicy.NONE))
             .ringSize(16).slotCapacity(100)))
         {
             assertEquals(128, ring.slotCapacity(), "rounded up to a cache line");
+            assertEquals(16 * 128, ring.maxRecordLength(), "the whole ring");
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[4096]);
             final RecordTooLargeException ex = assertThrows(RecordTooLargeException.class,
-                () -> ring.publish(new UnsafeBuffer(new byte[200]), 0, 129, 0));
-            assertTrue(ex.getMessage().contains("length=129"), ex.getMessage());
-            assertTrue(ex.getMessage().contains("maxRecordLength=128"), ex.getMessage());
-            assertTrue(ex.getMessage().contains("varve.ring.slot.capacity"), ex.getMessage());
-            ring.publish(new UnsafeBuffer(new byte[200]), 0, 128, 0);
+                () -> ring.publish(payload, 0, 16 * 128 + 1, 0));
+            assertTrue(ex.getMessage().contains("length=2049"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("maxRecordLength=2048"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("ringSize * slotCapacity=2048"), ex.getMessage());
+
+            final long claimed = ring.claim();
+            final RecordTooLargeException claimEx = assertThrows(RecordTooLargeException.class,
+                () -> ring.commit(claimed, 129, 0));
+            assertTrue(claimEx.getMessage().contains("varve.ring.slot.capacity"), claimEx.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> ring.publish(payload, 0, 8, -1));
+            assertThrows(IndexOutOfBoundsException.class, () -> ring.publish(payload, 4000, 200, 0));
+            final long ticket = ring.publish(payload, 0, 16 * 128, 0);
+            assertTrue(ring.awaitDurable(ticket, 10, TimeUnit.SECONDS), "the ring is not stuck");
+        }
+    }
+
+    @Test
+    void shouldCarryARecordLargerThanTheDefaultSlotThroughTheRing()
+    {
+        try (JournalRing ring = JournalRing.start(new RingContext().journalContext(journal(FsyncPolicy.BATCH))
+            .ringSize(1024)))
+        {
+            assertEquals(RingConfiguration.SLOT_CAPACITY_DEFAULT, ring.slotCapacity());
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[300]);
+            for (int i = 0; i < 300; i++)
+            {
+                payload.putByte(i, (byte)i);
+            }
+            final long ticket = ring.publish(payload, 0, 300, 7);
+            assertEquals(1, ticket, "two slots, the ticket of the last");
+            assertTrue(ring.awaitDurable(ticket, 10, TimeUnit.SECONDS));
+            assertEquals(0, ring.journalSequence(ticket));
+            final int[] seen = {0};
+            FrameWalker.walk(dir, SEGMENT_LENGTH, (buffer, offset, length, sequence, timestamp, type, position) ->
+            {
+                assertEquals(300, length);
+                assertEquals(7, type);
+                for (int i = 0; i < 300; i++)
+                {
+                    assertEquals((byte)i, buffer.getByte(offset + i));
+                }
+                seen[0]++;
+            });
+            assertEquals(1, seen[0]);
+        }
+    }
+
+    @Test
+    void shouldJournalRecordsSpanningSlotsFromManyProducersWhole() throws Exception
+    {
+        final int producers = 2;
+        final int each = 3000;
+        try (JournalRing ring = JournalRing.start(new RingContext().journalContext(journal(FsyncPolicy.BATCH))
+            .ringSize(16).slotCapacity(64).maxBatchBytes(4096)))
+        {
+            final List<Thread> threads = new ArrayList<>();
+            final AtomicLong lastTicket = new AtomicLong(-1);
+            for (int p = 0; p < producers; p++)
+            {
+                final int producer = p;
+                threads.add(new Thread(() ->
+                {
+                    final UnsafeBuffer payload = new UnsafeBuffer(new byte[1024]);
+                    for (int i = 0; i < each; i++)
+                    {
+                        final int length = spanningLength(producer, i);
+                        payload.putInt(0, producer, LITTLE_ENDIAN);
+                        payload.putLong(8, i, LITTLE_ENDIAN);
+                        for (int b = 16; b < length; b++)
+                        {
+                            payload.putByte(b, (byte)(producer * 31 + i + b));
+                        }
+                        lastTicket.accumulateAndGet(ring.publish(payload, 0, length, producer), Math::max);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (final Thread thread : threads)
+            {
+                thread.join();
+            }
+            assertTrue(ring.awaitDurable(lastTicket.get(), 10, TimeUnit.SECONDS));
+        }
+        final long[] nextPerProducer = new long[producers];
+        FrameWalker.walk(dir, SEGMENT_LENGTH, (buffer, offset, length, sequence, timestamp, type, position) ->
+        {
+            final int producer = buffer.getInt(offset, LITTLE_ENDIAN);
+            final long i = buffer.getLong(offset + 8, LITTLE_ENDIAN);
+            assertEquals(producer, type);
+            assertEquals(nextPerProducer[producer]++, i, "producer " + producer + " in order, once");
+            assertEquals(spanningLength(producer, (int)i), length);
+            for (int b = 16; b < length; b++)
+            {
+                assertEquals((byte)(producer * 31 + i + b), buffer.getByte(offset + b), "byte " + b);
+            }
+        });
+        for (int p = 0; p < producers; p++)
+        {
+            assertEquals(each, nextPerProducer[p]);
+        }
+    }
+
+    private static int spanningLength(final int producer, final int i)
+    {
+        // from one slot to the whole ring of 16 slots of 64 bytes
+        return 16 + (int)(((producer + 1L) * i * 0x9E3779B97F4A7C15L >>> 40) % (16 * 64 - 16 + 1));
+    }
+
+    @Test
+    void shouldTellEachProducerItsRecordsJournalSequenceAcrossARestartOfTheRing()
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+        final AtomicLong heardTicket = new AtomicLong(-1);
+        final AtomicLong heardSequence = new AtomicLong(-1);
+        final long[] sequences = new long[5];
+        for (int run = 0; run < 2; run++)
+        {
+            try (JournalRing ring = JournalRing.start(new RingContext().journalContext(journal(FsyncPolicy.BATCH))
+                .ringSize(64).slotCapacity(64)
+                .durableListener((ticket, sequence) ->
+                {
+                    heardTicket.set(ticket);
+                    heardSequence.set(sequence);
+                })))
+            {
+                final int records = run == 0 ? 3 : 2;
+                for (int i = 0; i < records; i++)
+                {
+                    final int record = run * 3 + i;
+                    payload.putLong(0, 1000 + record, LITTLE_ENDIAN);
+                    final long ticket = ring.publish(payload, 0, 64, 0);
+                    assertEquals(i, ticket, "tickets start at 0 in every run");
+                    assertTrue(ring.awaitDurable(ticket, 10, TimeUnit.SECONDS));
+                    sequences[record] = ring.journalSequence(ticket);
+                    assertEquals(ticket, heardTicket.get());
+                    assertEquals(sequences[record], heardSequence.get(), "the listener heard the sequence");
+                    assertEquals(sequences[record], ring.durableSequence());
+                }
+                assertEquals(-1, ring.journalSequence(records), "not published yet");
+            }
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), java.util.Arrays.stream(sequences).boxed().toList(),
+            "journal sequences go on across the restart");
+        try (io.varve.journal.read.JournalReader reader = io.varve.journal.read.JournalReader.open(dir);
+            io.varve.journal.read.Tailer tailer = reader.tailer())
+        {
+            for (int record = 0; record < 5; record++)
+            {
+                final long expected = 1000 + record;
+                tailer.seekToSequence(sequences[record]);
+                assertEquals(1, tailer.poll((buffer, offset, length, sequence, timestamp, type) ->
+                    assertEquals(expected, buffer.getLong(offset, LITTLE_ENDIAN)), 1));
+            }
         }
     }
 
@@ -356,7 +506,7 @@ class JournalRingTest
         final AtomicLong lastAck = new AtomicLong(-1);
         try (JournalRing ring = JournalRing.start(new RingContext()
             .journalContext(journal(FsyncPolicy.periodic(Duration.ofMillis(20))))
-            .durableListener(lastAck::set)
+            .durableListener((ticket, sequence) -> lastAck.set(ticket))
             .ringSize(1024).slotCapacity(64)))
         {
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[16]);

@@ -21,6 +21,13 @@ public final class FrameChecksum
     private final CRC32C crc = new CRC32C();
 
     /**
+     * A checksum with its own CRC32C.
+     */
+    public FrameChecksum()
+    {
+    }
+
+    /**
      * Checksum of a frame, as the writer and readers compute it, without writing to the frame.
      *
      * @param view          a direct buffer over the segment, owned by the caller; its position and limit change.

@@ -86,6 +86,8 @@ public final class FrameReader
     private String reason;
 
     /**
+     * A reader of frames.
+     *
      * @param verifyChecksums false to skip the CRC32C (every structural rule is still applied).
      */
     public FrameReader(final boolean verifyChecksums)

@@ -11,11 +11,13 @@ import io.varve.journal.storage.AccessDenied;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MetadataFile;
 import io.varve.journal.storage.SegmentHeaderReader;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -88,6 +90,58 @@ public final class JournalReader implements AutoCloseable
         }
         final boolean writable = Files.isWritable(directory.resolve(JournalDirectoryLayout.METADATA_FILE));
         return new JournalReader(directory, MetadataFile.open(directory, !writable), true);
+    }
+
+    /**
+     * Open a journal for reading, waiting for it to appear: a reader may start before its writer, which creates the
+     * directory and the metadata file (atomically, by a rename) when it first opens the journal. Until then this
+     * retries, idling between attempts; a directory that exists and holds no journal yet counts as not there yet.
+     * A tailer of the journal may find no record at first: it polls 0 until the writer appends.
+     * <pre>{@code
+     * final JournalReader reader = JournalReader.awaitOpen(
+     *     dir, Duration.ofMinutes(1), new SleepingMillisIdleStrategy(10));
+     * }</pre>
+     *
+     * @param directory of the journal.
+     * @param timeout   how long to wait for it; a reader that waits for ever passes
+     *                  {@code Duration.ofNanos(Long.MAX_VALUE)}.
+     * @param idle      how to wait between attempts.
+     * @return the reader.
+     * @throws JournalConfigurationException when no journal appeared within the timeout (naming the directory and
+     *                                       the wait), or the JVM lacks the flag Varve needs.
+     * @throws JournalCorruptionException    when its metadata file is damaged or of an unknown format version.
+     * @throws io.varve.journal.JournalClosedException when the thread is interrupted while waiting.
+     */
+    public static JournalReader awaitOpen(final Path directory, final Duration timeout, final IdleStrategy idle)
+    {
+        RuntimeRequirements.check();
+        final long start = System.nanoTime();
+        long timeoutNanos;
+        try
+        {
+            timeoutNanos = Math.max(0, timeout.toNanos());
+        }
+        catch (final ArithmeticException ex)
+        {
+            timeoutNanos = Long.MAX_VALUE;
+        }
+        idle.reset();
+        while (!MetadataFile.exists(directory))
+        {
+            if (System.nanoTime() - start >= timeoutNanos)
+            {
+                throw new JournalConfigurationException("not a journal after waiting " + timeout + ": no " +
+                    JournalDirectoryLayout.METADATA_FILE + " in directory=" + directory +
+                    "; is the writer running, and on this directory?");
+            }
+            if (Thread.currentThread().isInterrupted())
+            {
+                throw new io.varve.journal.JournalClosedException(
+                    "reader of journal " + directory + " (interrupted while waiting for it to appear)");
+            }
+            idle.idle(0);
+        }
+        return open(directory);
     }
 
     /**
@@ -271,7 +325,13 @@ public final class JournalReader implements AutoCloseable
         return segmentLength;
     }
 
-    long journalId()
+    /**
+     * The journal's id: a random number fixed when the journal was created, stored in its metadata file and in every
+     * segment header, so that files of different journals are never mixed. {@code SnapshotStore} takes it.
+     *
+     * @return the id, never 0.
+     */
+    public long journalId()
     {
         return journalId;
     }

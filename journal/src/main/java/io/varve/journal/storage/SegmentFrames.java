@@ -53,6 +53,8 @@ public final class SegmentFrames implements AutoCloseable
     private long problemOffset;
 
     /**
+     * A walker of one journal's segment chain.
+     *
      * @param directory       of the journal.
      * @param segmentLength   of the journal, from its metadata.
      * @param journalId       of the journal, from its metadata.

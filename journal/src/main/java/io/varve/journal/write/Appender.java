@@ -3,7 +3,9 @@ package io.varve.journal.write;
 import io.varve.journal.FsyncPolicy;
 import io.varve.journal.JournalClosedException;
 import io.varve.journal.JournalConfiguration;
+import io.varve.journal.JournalFailedException;
 import io.varve.journal.RecordTooLargeException;
+import io.varve.journal.StorageSpaceException;
 import io.varve.journal.format.FrameChecksum;
 import io.varve.journal.format.FrameDescriptor;
 import io.varve.journal.format.IndexDescriptor;
@@ -42,6 +44,7 @@ public final class Appender implements AutoCloseable
     private final long journalId;
     private final int uncheckedFlag;
     private final boolean syncEveryRecord;
+    private final long segmentMaxAgeNanos;
     private final EpochNanoClock clock;
     private final RecordTimestamps timestamps;
     private final FrameChecksum checksum;
@@ -70,6 +73,7 @@ public final class Appender implements AutoCloseable
     private int claimFrameLength;
     private long claimTimestamp;
     private int largestFrameStarted = MIN_FRAME_BOUND;
+    private long rollDeadline = Long.MAX_VALUE;
     private boolean closed;
 
     /**
@@ -86,6 +90,8 @@ public final class Appender implements AutoCloseable
      * @param syncer          of written ranges.
      * @param failure         the journal's failed state.
      * @param tail            where the recovered journal ends.
+     * @param segmentMaxAgeNanos a started segment older than this (its creation time to the next record's
+     *                           timestamp) rolls at the next append, or 0 for rolls by size only.
      */
     public Appender(
         final String directory,
@@ -98,7 +104,8 @@ public final class Appender implements AutoCloseable
         final SegmentPreparer preparer,
         final SegmentSyncer syncer,
         final JournalFailure failure,
-        final TailState tail)
+        final TailState tail,
+        final long segmentMaxAgeNanos)
     {
         this.directory = directory;
         this.segmentLength = metadata.segmentLength();
@@ -107,6 +114,7 @@ public final class Appender implements AutoCloseable
         this.uncheckedFlag = frameChecksums ? 0 : FrameDescriptor.FLAG_UNCHECKED;
         this.checksum = frameChecksums ? new FrameChecksum() : null;
         this.syncEveryRecord = fsyncPolicy.kind() == FsyncPolicy.Kind.EVERY_RECORD;
+        this.segmentMaxAgeNanos = segmentMaxAgeNanos;
         this.clock = clock;
         this.timestamps = timestamps;
         this.preparer = preparer;
@@ -122,7 +130,7 @@ public final class Appender implements AutoCloseable
         nextSequence = tail.nextSequence();
         lastTimestamp = tail.lastTimestamp();
         activate(tail.mapping(), tail.offset(), tail.indexEntries(), tail.nextIndexOffset());
-        preparer.request(basePosition + segmentLength);
+        preparer.requestAhead(basePosition + segmentLength);
     }
 
     /**
@@ -132,6 +140,13 @@ public final class Appender implements AutoCloseable
      * @param offset of the payload.
      * @param length of the payload.
      * @return the record's position.
+     * @throws RecordTooLargeException   when {@code length} is negative or above {@link #maxRecordLength()}.
+     * @throws IllegalStateException     when a claim is open: commit or abort it first.
+     * @throws IndexOutOfBoundsException when {@code offset} and {@code length} lie outside {@code buffer}.
+     * @throws JournalClosedException    after the journal closed.
+     * @throws JournalFailedException    after a failure (a failed force) stopped the journal.
+     * @throws StorageSpaceException     when a roll needs a new segment and the disk refuses it; a later call
+     *                                   tries again.
      */
     public long append(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -146,6 +161,14 @@ public final class Appender implements AutoCloseable
      * @param length of the payload.
      * @param type   record type, 0 or more.
      * @return the record's position.
+     * @throws RecordTooLargeException   when {@code length} is negative or above {@link #maxRecordLength()}.
+     * @throws IllegalArgumentException  when {@code type} is negative.
+     * @throws IllegalStateException     when a claim is open: commit or abort it first.
+     * @throws IndexOutOfBoundsException when {@code offset} and {@code length} lie outside {@code buffer}.
+     * @throws JournalClosedException    after the journal closed.
+     * @throws JournalFailedException    after a failure (a failed force) stopped the journal.
+     * @throws StorageSpaceException     when a roll needs a new segment and the disk refuses it; a later call
+     *                                   tries again.
      */
     public long append(final DirectBuffer buffer, final int offset, final int length, final int type)
     {
@@ -165,6 +188,15 @@ public final class Appender implements AutoCloseable
      * @param keyLength     bytes of key at the start of the payload, 0 to 255.
      * @param timestamp     epoch nanos; raised to the previous record's if lower, so time never goes back.
      * @return the record's position.
+     * @throws RecordTooLargeException   when {@code length} is negative or above {@link #maxRecordLength()}.
+     * @throws IllegalArgumentException  when a header field is out of range: a negative type, a schema version
+     *                                   above 65535, flags other than the application's, a key longer than 255 bytes
+     *                                   or than the payload.
+     * @throws IllegalStateException     when a claim is open: commit or abort it first.
+     * @throws IndexOutOfBoundsException when {@code offset} and {@code length} lie outside {@code buffer}.
+     * @throws JournalClosedException    after the journal closed.
+     * @throws JournalFailedException    after a failure (a failed force) stopped the journal.
+     * @throws StorageSpaceException     when a roll needs a new segment and the disk refuses it.
      */
     public long append(
         final DirectBuffer buffer,
@@ -180,9 +212,10 @@ public final class Appender implements AutoCloseable
         checkRecord(length, type, schemaVersion, flags, keyLength);
         buffer.boundsCheck(offset, length);
         final int frameLength = HEADER_LENGTH + length;
-        final int frameOffset = reserve(FrameDescriptor.alignedLength(frameLength));
+        final long stamp = Math.max(timestamp, lastTimestamp);
+        final int frameOffset = reserve(FrameDescriptor.alignedLength(frameLength), stamp);
         final long frameAddress = segmentAddress + frameOffset;
-        final long stamp = nextTimestamp(timestamp);
+        lastTimestamp = stamp;
         FrameWriter.writeHeader(
             frameAddress, nextSequence, stamp, type, schemaVersion, flags | uncheckedFlag, keyLength);
         UnsafeApi.copyMemory(
@@ -204,6 +237,13 @@ public final class Appender implements AutoCloseable
      * @param schemaVersion of the value's schema.
      * @param tombstone     true to delete the key (the value may be empty).
      * @return the record's position.
+     * @throws IllegalArgumentException  when the key is not 1 to 255 bytes long or the type is negative.
+     * @throws RecordTooLargeException   when key and value together exceed {@link #maxRecordLength()}.
+     * @throws IllegalStateException     when a claim is open: commit or abort it first.
+     * @throws IndexOutOfBoundsException when key or value lie outside their buffers.
+     * @throws JournalClosedException    after the journal closed.
+     * @throws JournalFailedException    after a failure (a failed force) stopped the journal.
+     * @throws StorageSpaceException     when a roll needs a new segment and the disk refuses it.
      */
     public long appendKeyed(
         final DirectBuffer key,
@@ -239,15 +279,24 @@ public final class Appender implements AutoCloseable
      * @param length of the payload.
      * @param type   record type, 0 or more.
      * @return the claim, whose buffer is the payload in the segment.
+     * @throws RecordTooLargeException  when {@code length} is negative or above {@link #maxRecordLength()}.
+     * @throws IllegalArgumentException when {@code type} is negative.
+     * @throws IllegalStateException    when a claim is already open: commit or abort it first.
+     * @throws JournalClosedException   after the journal closed.
+     * @throws JournalFailedException   after a failure (a failed force) stopped the journal.
+     * @throws StorageSpaceException    when a roll needs a new segment and the disk refuses it; a later call
+     *                                  tries again.
      */
     public RecordClaim claim(final int length, final int type)
     {
         checkWritable();
         checkRecord(length, type, 0, 0, 0);
         final int frameLength = HEADER_LENGTH + length;
-        final int frameOffset = reserve(FrameDescriptor.alignedLength(frameLength));
+        final long stamp = Math.max(timestamps.next(), lastTimestamp);
+        final int frameOffset = reserve(FrameDescriptor.alignedLength(frameLength), stamp);
         final long frameAddress = segmentAddress + frameOffset;
-        claimTimestamp = nextTimestamp(timestamps.next());
+        lastTimestamp = stamp;
+        claimTimestamp = stamp;
         FrameWriter.writeHeader(frameAddress, nextSequence, claimTimestamp, type, 0, uncheckedFlag, 0);
         claimFrameOffset = frameOffset;
         claimFrameLength = frameLength;
@@ -328,14 +377,15 @@ public final class Appender implements AutoCloseable
         return maxRecordLength;
     }
 
-    private int reserve(final int alignedLength)
+    private int reserve(final int alignedLength, final long timestamp)
     {
         if (alignedLength > largestFrameStarted)
         {
             raiseLargestFrameStarted(alignedLength);
         }
         final int frameOffset = tailOffset;
-        if (frameOffset + alignedLength > segmentLength)
+        if (frameOffset + alignedLength > segmentLength ||
+            (timestamp >= rollDeadline && frameOffset > SegmentDescriptor.HEADER_LENGTH))
         {
             return roll();
         }
@@ -348,13 +398,6 @@ public final class Appender implements AutoCloseable
         // frame, which must cover the frame a kill interrupted.
         largestFrameStarted = alignedLength;
         metadata.writerMaxFrameLength(alignedLength);
-    }
-
-    private long nextTimestamp(final long timestamp)
-    {
-        final long stamp = Math.max(timestamp, lastTimestamp);
-        lastTimestamp = stamp;
-        return stamp;
     }
 
     private long publish(final int frameOffset, final int frameLength, final long timestamp)
@@ -403,7 +446,7 @@ public final class Appender implements AutoCloseable
         // Hand the sealed segment over only now: the syncer may unmap it at once under FsyncPolicy.NONE.
         syncer.seal(active);
         activate(next, SegmentDescriptor.HEADER_LENGTH, 0, 0);
-        preparer.request(nextBase + segmentLength);
+        preparer.requestAhead(nextBase + segmentLength);
         segmentsCounter.increment();
         rollsCounter.increment();
         writerPositionCounter.setRelease(basePosition + tailOffset);
@@ -436,6 +479,8 @@ public final class Appender implements AutoCloseable
         tailOffset = offset;
         indexEntry = entries;
         nextIndexOffset = nextIndexedOffset;
+        rollDeadline = segmentMaxAgeNanos == 0 ? Long.MAX_VALUE :
+            SegmentDescriptor.creationTime(mapping.segment().buffer()) + segmentMaxAgeNanos;
         syncer.activate(mapping);
     }
 

@@ -32,6 +32,7 @@ public final class SegmentPreparer implements Agent
     private final int indexInterval;
     private final long journalId;
     private final boolean preTouch;
+    private final boolean prepareAhead;
     private final SegmentSyncer syncer;
     private final JournalFailure failure;
     private final AtomicCounter writerPosition;
@@ -66,6 +67,8 @@ public final class SegmentPreparer implements Agent
      * @param syncIntervalNanos period of forces, or 0 for none.
      * @param timestamps        ticked on every turn so record timestamps move on.
      * @param sessionCounters   refreshed on every turn.
+     * @param prepareAhead      whether {@link #requestAhead(long)} prepares the next segment before the appender
+     *                          needs it (one more segment on disk) or leaves it to the roll (which then waits for it).
      */
     public SegmentPreparer(
         final JournalDirectory directory,
@@ -79,13 +82,15 @@ public final class SegmentPreparer implements Agent
         final AtomicCounter allocationStalls,
         final long syncIntervalNanos,
         final RecordTimestamps timestamps,
-        final SessionCounters sessionCounters)
+        final SessionCounters sessionCounters,
+        final boolean prepareAhead)
     {
         this.directory = directory;
         this.segmentLength = segmentLength;
         this.indexInterval = indexInterval;
         this.journalId = journalId;
         this.preTouch = preTouch;
+        this.prepareAhead = prepareAhead;
         this.syncer = syncer;
         this.failure = failure;
         this.writerPosition = writerPosition;
@@ -190,6 +195,20 @@ public final class SegmentPreparer implements Agent
         pendingId = requestId + 1;
         requestedBase = basePosition;
         requestId = pendingId;
+    }
+
+    /**
+     * Ask for the next segment to be prepared ahead of need, if this journal prepares ahead; otherwise
+     * {@link #take(long)} asks for it when the appender rolls.
+     *
+     * @param basePosition of the segment the appender will need next.
+     */
+    public void requestAhead(final long basePosition)
+    {
+        if (prepareAhead)
+        {
+            request(basePosition);
+        }
     }
 
     /**
