@@ -1,5 +1,6 @@
 package io.varve.cli;
 
+import io.varve.journal.VarveException;
 import io.varve.journal.format.JournalCounter;
 import io.varve.journal.read.JournalReader;
 import io.varve.journal.read.NamedTailerInfo;
@@ -63,7 +64,23 @@ final class StatCommand implements Callable<Integer>
                 }
                 print(parent.out, reader);
                 // the structure is checked each time: a file may appear or vanish while stat watches
-                damaged = StructureFindings.print(parent.out, JournalStructure.check(directory, Set.of()));
+                final JournalStructure structure;
+                try
+                {
+                    structure = JournalStructure.check(directory, Set.of());
+                }
+                catch (final VarveException ex)
+                {
+                    // deleted or replaced since the last look: say that, not what the missing files look like
+                    final String gone = journalWatch.check();
+                    if (gone != null)
+                    {
+                        parent.err.println("varve stat: " + gone);
+                        return VarveCommand.PROBLEM;
+                    }
+                    throw ex;
+                }
+                damaged = StructureFindings.print(parent.out, structure);
                 if (parent.out.checkError()) // flushes; the command's exit code says why
                 {
                     break;
