@@ -131,7 +131,7 @@ class MarshallableRoundTripTest
                     allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
                     assertEquals(order, decoded);
                 }
-                assertTrue(allocated < records / 10, "bytes allocated in the quietest 20,000 round trips: " + allocated);
+                assertTrue(allocated < records / 10, "bytes allocated in the quietest round: " + allocated);
             }
         }
     }
