@@ -7,18 +7,27 @@ import io.varve.journal.read.RecordHeader;
 import io.varve.journal.read.Tailer;
 import io.varve.journal.write.Appender;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wires;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
@@ -46,12 +55,19 @@ public final class ChronicleImport
     /** The file name suffix of a Chronicle Queue roll-cycle file. */
     public static final String CYCLE_FILE_SUFFIX = ".cq4";
 
+    /** Chronicle Queue aligns each excerpt's header to 4 bytes. */
+    private static final int HEADER_ALIGNMENT = 4;
+    /** Bytes looked at after a zero header for the start of an excerpt being written. */
+    private static final int PEEK_LENGTH = 64;
+
     private final Path queueDirectory;
     private final JournalContext journalContext;
     private int type;
     private LongConsumer progress = (records) -> { };
     private UnsafeBuffer excerpt = new UnsafeBuffer(new byte[4096]);
     private final UnsafeBuffer key = new UnsafeBuffer(new byte[ImportedRecordDescriptor.KEY_LENGTH]);
+    private File lastExcerptFile;
+    private long lastExcerptEnd;
 
     /**
      * An import of a queue into the journal a context describes.
@@ -170,6 +186,7 @@ public final class ChronicleImport
                     }
                     final long index = context.index();
                     final int length = copyExcerpt(context.wire().bytes());
+                    noteExcerptEnd(context.wire().bytes());
                     ImportedRecordDescriptor.putChronicleIndex(key, 0, index);
                     appender.appendKeyed(key, 0, ImportedRecordDescriptor.KEY_LENGTH, excerpt, 0, length, type,
                         ImportedRecordDescriptor.SCHEMA_VERSION, false);
@@ -189,11 +206,12 @@ public final class ChronicleImport
                     progress.accept(alreadyImported + imported);
                 }
             }
+            final boolean incomplete = incompleteExcerptAhead();
             appender.sync();
             progress.accept(alreadyImported + imported);
             final long queueLastIndex = queue.lastIndex();
             return new ImportReport(alreadyImported, imported, bytes, cycles, firstIndex, lastIndex, queueLastIndex,
-                queueLastIndex > lastIndex, System.nanoTime() - start);
+                incomplete || queueLastIndex > lastIndex, System.nanoTime() - start);
         }
     }
 
@@ -295,6 +313,108 @@ public final class ChronicleImport
                 throw new ChronicleImportException("cannot read the queue's excerpt at index=0x" +
                     Long.toHexString(index) + " queue=" + queueDirectory);
             }
+            noteExcerptEnd(context.wire().bytes());
+        }
+    }
+
+    private static boolean hasBytesAfter(final FileChannel channel, final long position) throws IOException
+    {
+        final ByteBuffer bytes = ByteBuffer.allocate(PEEK_LENGTH);
+        final int read = channel.read(bytes, position);
+        for (int i = 0; i < read; i++)
+        {
+            if (bytes.get(i) != 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void noteExcerptEnd(final Bytes<?> bytes)
+    {
+        if (bytes instanceof MappedBytes)
+        {
+            lastExcerptFile = ((MappedBytes)bytes).mappedFile().file();
+            lastExcerptEnd = bytes.readLimit();
+        }
+    }
+
+    /**
+     * Whether a writer has started an excerpt after the last one read and not finished it. Headers are 4-byte
+     * aligned and each says how long its document is; the header of an excerpt being written is either zero, with the
+     * excerpt's first bytes already after it (Chronicle Queue 2026 writes the header when the excerpt is done), or
+     * has the not-complete bit set (older releases). So: walk the headers from the end of the last excerpt read to
+     * the end of its cycle file, then those of every later cycle file, and look for either. A writer that has
+     * started an excerpt but written no byte of it yet cannot be seen.
+     */
+    private boolean incompleteExcerptAhead()
+    {
+        final List<Path> cycleFiles = new ArrayList<>();
+        try (Stream<Path> files = Files.list(queueDirectory))
+        {
+            files.filter((path) -> path.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX)).sorted()
+                .forEach(cycleFiles::add);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot list " + queueDirectory, ex);
+        }
+        final Path lastFile = lastExcerptFile == null ? null : lastExcerptFile.toPath().toAbsolutePath();
+        boolean after = lastFile == null;
+        for (final Path file : cycleFiles)
+        {
+            if (after && hasIncompleteHeader(file, 0))
+            {
+                return true;
+            }
+            if (!after && file.toAbsolutePath().equals(lastFile))
+            {
+                after = true;
+                if (hasIncompleteHeader(file, lastExcerptEnd))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasIncompleteHeader(final Path file, final long from)
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final ByteBuffer header = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            final long size = channel.size();
+            long position = (from + HEADER_ALIGNMENT - 1) & -HEADER_ALIGNMENT;
+            while (position + Integer.BYTES <= size)
+            {
+                header.clear();
+                if (channel.read(header, position) != Integer.BYTES)
+                {
+                    return false;
+                }
+                final int word = header.getInt(0);
+                if (word == 0)
+                {
+                    return hasBytesAfter(channel, position + Integer.BYTES);
+                }
+                if (Wires.isEndOfFile(word))
+                {
+                    return false;
+                }
+                if (Wires.isNotComplete(word))
+                {
+                    return true;
+                }
+                position = (position + Integer.BYTES + Wires.lengthOf(word) + HEADER_ALIGNMENT - 1) &
+                    -HEADER_ALIGNMENT;
+            }
+            return false;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read " + file, ex);
         }
     }
 
