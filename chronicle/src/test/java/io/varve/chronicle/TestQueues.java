@@ -55,6 +55,13 @@ final class TestQueues
     static void append(
         final Path dir, final SetTimeProvider clock, final int cycles, final int perCycle, final long seed)
     {
+        append(dir, clock, cycles, perCycle, seed, 2000);
+    }
+
+    static void append(
+        final Path dir, final SetTimeProvider clock, final int cycles, final int perCycle, final long seed,
+        final int maxRawLength)
+    {
         final Random random = new Random(seed);
         final Bytes<?> raw = Bytes.allocateElasticDirect(4096);
         final Dtos.Tick tick = new Dtos.Tick();
@@ -68,7 +75,7 @@ final class TestQueues
                     {
                         case 0:
                             raw.clear();
-                            final int length = random.nextInt(8) == 0 ? 0 : random.nextInt(2000);
+                            final int length = random.nextInt(8) == 0 ? 0 : random.nextInt(maxRawLength);
                             for (int b = 0; b < length; b++)
                             {
                                 raw.writeByte((byte)random.nextInt());
