@@ -23,13 +23,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
-import java.util.stream.Stream;
 
 /**
  * Copies every excerpt of a Chronicle Queue, every roll cycle in index order, into a Varve journal: one keyed
@@ -52,8 +49,6 @@ public final class ChronicleImport
 {
     /** Records between two progress reports. */
     public static final int PROGRESS_INTERVAL = 4096;
-    /** The file name suffix of a Chronicle Queue roll-cycle file. */
-    public static final String CYCLE_FILE_SUFFIX = ".cq4";
 
     /** Chronicle Queue aligns each excerpt's header to 4 bytes. */
     private static final int HEADER_ALIGNMENT = 4;
@@ -111,38 +106,13 @@ public final class ChronicleImport
     }
 
     /**
-     * Throw unless a directory looks like a Chronicle Queue: it exists and holds at least one roll-cycle file.
-     *
-     * @param directory to check.
-     * @throws NotAChronicleQueueException when it does not.
-     */
-    public static void checkIsQueue(final Path directory)
-    {
-        if (!Files.isDirectory(directory))
-        {
-            throw new NotAChronicleQueueException(directory, "not a directory");
-        }
-        try (Stream<Path> files = Files.list(directory))
-        {
-            if (files.noneMatch((path) -> path.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX)))
-            {
-                throw new NotAChronicleQueueException(directory, "no " + CYCLE_FILE_SUFFIX + " roll-cycle file");
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot list " + directory, ex);
-        }
-    }
-
-    /**
      * Excerpts the queue holds, for a progress bar.
      *
      * @return the count.
      */
     public long queueExcerpts()
     {
-        checkIsQueue(queueDirectory);
+        ChronicleQueueDirectory.check(queueDirectory);
         try (SingleChronicleQueue queue = openQueue())
         {
             return queue.entryCount();
@@ -156,7 +126,7 @@ public final class ChronicleImport
      */
     public ImportReport run()
     {
-        checkIsQueue(queueDirectory);
+        ChronicleQueueDirectory.check(queueDirectory);
         final long start = System.nanoTime();
         try (SingleChronicleQueue queue = openQueue();
             ExcerptTailer tailer = queue.createTailer();
@@ -223,7 +193,7 @@ public final class ChronicleImport
      */
     public VerifyResult verify()
     {
-        checkIsQueue(queueDirectory);
+        ChronicleQueueDirectory.check(queueDirectory);
         final ComparingHandler handler = new ComparingHandler();
         try (SingleChronicleQueue queue = openQueue();
             ExcerptTailer queueTailer = queue.createTailer();
@@ -350,16 +320,7 @@ public final class ChronicleImport
      */
     private boolean incompleteExcerptAhead()
     {
-        final List<Path> cycleFiles = new ArrayList<>();
-        try (Stream<Path> files = Files.list(queueDirectory))
-        {
-            files.filter((path) -> path.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX)).sorted()
-                .forEach(cycleFiles::add);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot list " + queueDirectory, ex);
-        }
+        final List<Path> cycleFiles = ChronicleQueueDirectory.cycleFiles(queueDirectory);
         final Path lastFile = lastExcerptFile == null ? null : lastExcerptFile.toPath().toAbsolutePath();
         boolean after = lastFile == null;
         for (final Path file : cycleFiles)

@@ -34,6 +34,7 @@ import java.io.PrintWriter;
         BackupCommand.class,
         RestoreCommand.class,
         CompactCommand.class,
+        ImportChronicleCommand.class,
         DemoCommand.class,
         DemoFollowerCommand.class,
         AutoComplete.GenerateCompletion.class
