@@ -49,6 +49,11 @@ public final class MarshallableHandler implements RecordHandler
         final DirectBuffer buffer, final int offset, final int length, final long sequence, final long timestamp,
         final int type)
     {
+        if (buffer.byteArray() != null)
+        {
+            throw new IllegalArgumentException("MarshallableHandler reads off-heap buffers only (a tailer's mapped " +
+                "segment): this one wraps a byte[]");
+        }
         final int keyLength = RecordHeader.keyLength(buffer, offset);
         this.sequence = sequence;
         this.timestamp = timestamp;

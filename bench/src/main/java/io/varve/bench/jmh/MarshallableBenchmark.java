@@ -204,6 +204,7 @@ public class MarshallableBenchmark
         final MarshallableHandler handler = new MarshallableHandler(order);
         Journal journal;
         Tailer varve;
+        Tailer varveUnchecked;
         SingleChronicleQueue queue;
         ExcerptTailer chronicle;
 
@@ -227,6 +228,7 @@ public class MarshallableBenchmark
                 }
             }
             varve = journal.tailer();
+            varveUnchecked = journal.reader().tailer(null, false);
             chronicle = queue.createTailer();
         }
 
@@ -237,6 +239,7 @@ public class MarshallableBenchmark
         public void close()
         {
             varve.close();
+            varveUnchecked.close();
             chronicle.close();
             queue.close();
             journal.close();
@@ -287,7 +290,7 @@ public class MarshallableBenchmark
     }
 
     /**
-     * Varve: a tailer hands the next record to the DTO through the reused view.
+     * Varve: a tailer hands the next records to the DTO through the reused view, checking each one's CRC32C.
      *
      * @param readers the state.
      * @return the DTO's id.
@@ -303,6 +306,29 @@ public class MarshallableBenchmark
             if (polled == 0)
             {
                 readers.varve.seekToStart();
+            }
+            read += polled;
+        }
+        return readers.order.orderId;
+    }
+
+    /**
+     * Varve without the CRC32C check of each record, as Chronicle Queue reads (it keeps no checksum).
+     *
+     * @param readers the state.
+     * @return the DTO's id.
+     */
+    @Benchmark
+    @OperationsPerInvocation(READ_BATCH)
+    public long varveReadDecodeNoChecksum(final Readers readers)
+    {
+        int read = 0;
+        while (read < READ_BATCH)
+        {
+            final int polled = readers.varveUnchecked.poll(readers.handler, READ_BATCH - read);
+            if (polled == 0)
+            {
+                readers.varveUnchecked.seekToStart();
             }
             read += polled;
         }
