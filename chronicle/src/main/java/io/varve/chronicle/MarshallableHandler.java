@@ -2,13 +2,15 @@ package io.varve.chronicle;
 
 import io.varve.journal.read.RecordHandler;
 import io.varve.journal.read.RecordHeader;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.ReadBytesMarshallable;
 import org.agrona.DirectBuffer;
 
 /**
  * A {@link RecordHandler} that hands each record a tailer delivers to a chronicle-bytes
- * {@link ReadBytesMarshallable}, through one reused view over the mapped frame: no copy, nothing allocated per
- * record. A keyed record's key is skipped, so the marshallable reads the value; for a record imported from
+ * {@link ReadBytesMarshallable}, through one reused view over the mapped segment, its read position and limit set to
+ * the record: no copy, nothing allocated per record. As in a Chronicle Queue document, the read position does not
+ * start at 0: read relatively ({@code readLong()}, not {@code readLong(0)}); reading past the record throws. A keyed record's key is skipped, so the marshallable reads the value; for a record imported from
  * Chronicle Queue that is the excerpt's bytes exactly, and {@link #key()} is its Chronicle index.
  * <pre>{@code
  * final Order order = new Order();
@@ -27,6 +29,9 @@ public final class MarshallableHandler implements RecordHandler
 {
     private final ReadBytesMarshallable target;
     private final BytesView view = new BytesView();
+    private Bytes<Void> segment;
+    private long segmentAddress;
+    private int segmentCapacity;
     private long sequence = -1;
     private long timestamp;
     private int type;
@@ -54,14 +59,22 @@ public final class MarshallableHandler implements RecordHandler
             throw new IllegalArgumentException("MarshallableHandler reads off-heap buffers only (a tailer's mapped " +
                 "segment): this one wraps a byte[]");
         }
+        final long address = buffer.addressOffset();
+        final int capacity = buffer.capacity();
+        if (segment == null || address != segmentAddress || capacity != segmentCapacity)
+        {
+            // One view over the whole mapped segment, moved only when the tailer moves to another segment.
+            segment = view.forRead(address, capacity);
+            segmentAddress = address;
+            segmentCapacity = capacity;
+        }
         final int keyLength = RecordHeader.keyLength(buffer, offset);
         this.sequence = sequence;
         this.timestamp = timestamp;
         this.type = type;
         this.key = keyLength == ImportedRecordDescriptor.KEY_LENGTH ? ImportedRecordDescriptor.chronicleIndex(
             buffer, offset) : -1;
-        target.readMarshallable(
-            view.forRead(buffer.addressOffset() + offset + keyLength, length - keyLength));
+        target.readMarshallable(segment.readPositionRemaining(offset + keyLength, length - keyLength));
     }
 
     /**

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
+import java.nio.BufferUnderflowException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +99,22 @@ class MarshallableRoundTripTest
             assertEquals(0, journal.appender().nextSequence());
             out.append(new Tick().set(1, 2, 3, true, (byte)4), TICK);
             assertEquals(1, journal.appender().nextSequence());
+        }
+    }
+
+    @Test
+    void shouldStopAMarshallableThatReadsPastItsRecord()
+    {
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(1 << 16)))
+        {
+            final MarshallableAppender out = new MarshallableAppender(journal.appender(), 64);
+            out.append(new Tick().set(1, 2, 3, true, (byte)4), TICK);
+            out.append(new Tick().set(5, 6, 7, false, (byte)8), TICK);
+            try (Tailer tailer = journal.tailer())
+            {
+                final MarshallableHandler tooGreedy = new MarshallableHandler(new Order());
+                assertThrows(BufferUnderflowException.class, () -> tailer.poll(tooGreedy, 1));
+            }
         }
     }
 
