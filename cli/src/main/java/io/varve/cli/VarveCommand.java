@@ -33,6 +33,7 @@ import java.io.PrintWriter;
         RestoreCommand.class,
         CompactCommand.class,
         RepairCommand.class,
+        ImportChronicleCommand.class,
         DemoCommand.class,
         DemoFollowerCommand.class,
         AutoComplete.GenerateCompletion.class

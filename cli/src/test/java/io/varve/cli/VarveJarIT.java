@@ -48,6 +48,19 @@ class VarveJarIT
     }
 
     @Test
+    void shouldImportAChronicleQueueFromTheJarWithNoFlags() throws Exception
+    {
+        final Path jar = Path.of("target", "varve-cli.jar");
+        final Path queue = dir.resolve("queue");
+        ChronicleQueueFixture.write(queue, 2, 500);
+        final String output = run(List.of(java(), "-jar", jar.toString(), "import-chronicle", queue.toString(),
+            dir.resolve("journal").toString(), "--verify", "--no-progress"), 0);
+        assertTrue(output.contains("imported 1000 excerpts"), output);
+        assertTrue(output.contains("verify: OK: 1000 records"), output);
+        assertTrue(!output.contains("WARNING") && !output.contains("WARN "), "no JVM or Chronicle warnings: " + output);
+    }
+
+    @Test
     void shouldNameTheFlagWhenItIsMissing() throws Exception
     {
         final String output = run(List.of(java(), "-cp", System.getProperty("java.class.path"),

@@ -315,6 +315,30 @@ public final class Appender implements AutoCloseable
         return publish(frameOffset, claimFrameLength, claimTimestamp);
     }
 
+    long commitClaim(final int length)
+    {
+        final int frameOffset = claimFrameOffset;
+        if (frameOffset < 0)
+        {
+            throw new IllegalStateException("no claim to commit: directory=" + directory);
+        }
+        final int claimedLength = claimFrameLength - HEADER_LENGTH;
+        if (length < 0 || length > claimedLength)
+        {
+            throw new IllegalArgumentException(
+                "commit length must be 0 to the claimed length: length=" + length + " claimed=" + claimedLength);
+        }
+        final int frameLength = HEADER_LENGTH + length;
+        final int claimedEnd = FrameDescriptor.alignedLength(claimFrameLength);
+        if (frameLength < claimedEnd)
+        {
+            // The part of the claim given back is beyond the log again: it must read as zeros, as it did before.
+            UnsafeApi.setMemory(segmentAddress + frameOffset + frameLength, claimedEnd - frameLength, (byte)0);
+        }
+        claimFrameOffset = -1;
+        return publish(frameOffset, frameLength, claimTimestamp);
+    }
+
     void abortClaim()
     {
         if (claimFrameOffset < 0)

@@ -62,6 +62,19 @@ public final class RecordClaim
     }
 
     /**
+     * Publish only the first {@code length} bytes of the claim, for encoders that learn the length as they write
+     * (claim a bound, encode, commit what was written). The rest of the claim is zeroed and given back to the next
+     * record, so claim a tight bound: the zeroing costs what the slack is long.
+     *
+     * @param length of the payload, 0 to {@link #length()}.
+     * @return the record's position.
+     */
+    public long commit(final int length)
+    {
+        return appender.commitClaim(length);
+    }
+
+    /**
      * Give the space back; the next record takes it.
      */
     public void abort()

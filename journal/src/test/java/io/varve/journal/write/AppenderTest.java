@@ -7,12 +7,19 @@ import io.varve.journal.RecordTooLargeException;
 import io.varve.journal.format.FrameDescriptor;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.read.JournalReader;
+import io.varve.journal.read.Tailer;
+import io.varve.journal.recovery.JournalVerifier;
+import io.varve.journal.recovery.VerifyReport;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -102,6 +109,49 @@ class AppenderTest
             appender.append(payload, 0, 8);
             assertEquals(2, appender.nextSequence());
         }
+    }
+
+    @Test
+    void shouldCommitOnlyThePartOfAClaimThatWasWrittenAndZeroTheRest()
+    {
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(65536)))
+        {
+            final Appender appender = journal.appender();
+            final RecordClaim claim = appender.claim(256, 7);
+            for (int i = 0; i < 256; i++)
+            {
+                claim.buffer().putByte(i, (byte)0x5A);
+            }
+            assertThrows(IllegalArgumentException.class, () -> claim.commit(257));
+            final long first = claim.commit(10);
+            final long second = appender.append(payload, 0, 4, 3);
+            assertEquals(FrameDescriptor.alignedLength(FrameDescriptor.HEADER_LENGTH + 10), second - first,
+                "the next record starts right after the shortened frame");
+            assertEquals(2, appender.nextSequence());
+            appender.sync();
+
+            final List<Integer> lengths = new ArrayList<>();
+            try (JournalReader reader = JournalReader.open(dir);
+                Tailer tailer = reader.tailer())
+            {
+                tailer.poll((buffer, offset, length, sequence, timestamp, type) ->
+                {
+                    lengths.add(length);
+                    if (type == 7)
+                    {
+                        for (int i = 0; i < length; i++)
+                        {
+                            assertEquals((byte)0x5A, buffer.getByte(offset + i));
+                        }
+                    }
+                }, 10);
+            }
+            assertEquals(List.of(10, 4), lengths);
+        }
+        final VerifyReport report =
+            new JournalVerifier(dir, Set.of()).verify();
+        assertTrue(!report.hasErrors() && report.findings().isEmpty(), report.findings().toString());
+        assertEquals(2, report.records());
     }
 
     @Test
