@@ -25,14 +25,33 @@ class VerifyCommandTest
 
     private List<Long> appendRecords(final int count)
     {
-        assertEquals(0, CliRun.run("append", dir.toString(), "--count", Integer.toString(count), "--size", "64",
-            "--segment-size", "64k").exitCode());
+        return appendRecords(dir, count);
+    }
+
+    /**
+     * {@code varve append} into 64 KiB segments, then every record's position, read from the files.
+     */
+    static List<Long> appendRecords(final Path dir, final int count, final String... options)
+    {
+        final List<String> args = new ArrayList<>(List.of("append", dir.toString(), "--count",
+            Integer.toString(count), "--size", "64", "--segment-size", "64k"));
+        args.addAll(List.of(options));
+        final CliRun append = CliRun.run(args.toArray(new String[0]));
+        assertEquals(0, append.exitCode(), append.toString());
         final List<Long> positions = new ArrayList<>();
         FrameWalker.walk(dir, SEGMENT_LENGTH, (b, o, l, s, t, ty, p) -> positions.add(p));
         return positions;
     }
 
     private void flipByteAt(final long position) throws Exception
+    {
+        flipByteAt(dir, position);
+    }
+
+    /**
+     * Flip the low bit of the byte at a journal position, as a bad sector or a stray write would.
+     */
+    static void flipByteAt(final Path dir, final long position) throws Exception
     {
         final Path segment = dir.resolve(JournalDirectoryLayout.segmentFileName(position & -(long)SEGMENT_LENGTH));
         try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw"))

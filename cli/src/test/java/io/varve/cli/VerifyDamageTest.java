@@ -32,27 +32,12 @@ class VerifyDamageTest
 
     private List<Long> appendRecords(final int count, final String... options)
     {
-        final List<String> args = new ArrayList<>(List.of("append", dir.toString(), "--count",
-            Integer.toString(count), "--size", "64", "--segment-size", "64k"));
-        args.addAll(List.of(options));
-        final CliRun append = CliRun.run(args.toArray(new String[0]));
-        assertEquals(0, append.exitCode(), append.toString());
-        final List<Long> positions = new ArrayList<>();
-        FrameWalker.walk(dir, SEGMENT_LENGTH, (b, o, l, s, t, ty, p) -> positions.add(p));
-        return positions;
+        return VerifyCommandTest.appendRecords(dir, count, options);
     }
 
     private void flipByteAt(final long position) throws Exception
     {
-        final Path segment = dir.resolve(JournalDirectoryLayout.segmentFileName(position & -(long)SEGMENT_LENGTH));
-        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw"))
-        {
-            final long offset = position & (SEGMENT_LENGTH - 1);
-            file.seek(offset);
-            final int value = file.read();
-            file.seek(offset);
-            file.write(value ^ 1);
-        }
+        VerifyCommandTest.flipByteAt(dir, position);
     }
 
     @Test

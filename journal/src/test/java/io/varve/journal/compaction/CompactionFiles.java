@@ -5,6 +5,7 @@ import io.varve.journal.format.FrameDescriptor;
 import io.varve.journal.format.FrameReader;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.recovery.JournalFiles;
 import io.varve.journal.storage.MappedFile;
 import io.varve.journal.storage.MetadataFile;
 import io.varve.journal.storage.SegmentFrames;
@@ -153,15 +154,7 @@ final class CompactionFiles
 
     static void writeBytes(final Path file, final long offset, final byte[] bytes)
     {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-        {
-            raf.seek(offset);
-            raf.write(bytes);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        JournalFiles.writeBytes(file, offset, bytes);
     }
 
     static void flipByte(final Path file, final long offset)

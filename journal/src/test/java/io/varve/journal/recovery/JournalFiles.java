@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * Damages a closed journal's files the way crashes and bad disks do, for recovery tests.
  */
-final class JournalFiles
+public final class JournalFiles
 {
     private JournalFiles()
     {
@@ -52,7 +52,7 @@ final class JournalFiles
         }
     }
 
-    static void writeBytes(final Path file, final long offset, final byte[] bytes)
+    public static void writeBytes(final Path file, final long offset, final byte[] bytes)
     {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
