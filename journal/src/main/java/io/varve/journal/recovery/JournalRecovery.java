@@ -89,6 +89,7 @@ public final class JournalRecovery
 
     private long[] bases;
     private long journalEnd;
+    private boolean durableRecordMissing;
     private long durable;
     private boolean deletedAny;
     private boolean tailOnly;
@@ -217,6 +218,10 @@ public final class JournalRecovery
             final long durableBefore = readDurablePosition();
             final RecoveredTail end = findEnd();
             dropped.startAt(end.nextSequence());
+            if (durableRecordMissing)
+            {
+                dropped.known(end.nextSequence());
+            }
             boolean exact = dropped.exact();
             if (policy.durableDataDropped() && writerNextSequenceIsPlausible(end) &&
                 writerNextSequence - 1 >= dropped.highestSequence())
@@ -498,6 +503,11 @@ public final class JournalRecovery
             policy.damaged(segmentPath(durableBase), -1, "segment holding the durable position is missing: " +
                 "durablePosition=" + durable, true);
             dropped.unreadableBelowDurable(durableBase);
+            // its durable bytes held at least one record, and the journal reached at least that segment's end: the
+            // last writer's sequence count may cover it
+            dropped.bytes(durable - durableBase - FIRST_FRAME);
+            durableRecordMissing = true;
+            journalEnd = Math.max(journalEnd, durableBase + segmentLength);
             durable = bases[last] + segmentLength;
         }
         final int segment = (int)((Math.min(durable & -(long)segmentLength, bases[last]) - bases[0]) / segmentLength);
