@@ -156,9 +156,8 @@ public final class Journal implements AutoCloseable
                 policy.kind() == FsyncPolicy.Kind.PERIODIC ? policy.interval().toNanos() : 0, timestamps,
                 sessionCounters);
             preparer.retention(new SegmentRetention(context.retention(), directory, metadata.segmentLength(), syncer,
-                metadata.counter(JournalCounter.WRITER_POSITION), metadata.counter(JournalCounter.FIRST_POSITION),
-                metadata.counter(JournalCounter.FIRST_SEQUENCE), metadata.counter(JournalCounter.SEGMENTS), failure,
-                segmentFilesLock));
+                metadata.counter(JournalCounter.WRITER_POSITION), metadata, metadata.counter(JournalCounter.SEGMENTS),
+                failure, segmentFilesLock));
             preparer.adopt(outcome.preparedNextBase());
             final SegmentMapping tail = mapTail(context, directory, metadata, preparer, outcome.tail());
             publishStartCounters(directory, metadata, outcome.tail());

@@ -86,6 +86,8 @@ public final class JournalRecovery
     private final List<String> deleted = new ArrayList<>();
     private final List<Scan> touched = new ArrayList<>();
     private final long writerNextSequence;
+    private final long firstPosition;
+    private final long firstSequence;
 
     private long[] bases;
     private long journalEnd;
@@ -138,6 +140,8 @@ public final class JournalRecovery
         this.indexInterval = indexInterval;
         this.sameBoot = metadata.writerRanOnThisBoot();
         this.writerNextSequence = metadata.counterValue(JournalCounter.NEXT_SEQUENCE);
+        this.firstPosition = metadata.counterValue(JournalCounter.FIRST_POSITION);
+        this.firstSequence = metadata.counterValue(JournalCounter.FIRST_SEQUENCE);
     }
 
     /**
@@ -497,7 +501,14 @@ public final class JournalRecovery
             dropped.unreadableBelowDurable(durableBase);
             durable = bases[0] + FIRST_FRAME;
         }
-        else if (durableBase > bases[last] &&
+        else if (JournalStructure.headMissing(firstPosition, firstSequence, bases[0], segmentPath(bases[0]),
+            segmentLength) != null)
+        {
+            // the records are gone whatever is done; a repair keeps what follows and says so in repair.log
+            policy.damaged(segmentPath(firstPosition & -(long)segmentLength), -1, JournalStructure.headMissing(
+                firstPosition, firstSequence, bases[0], segmentPath(bases[0]), segmentLength), true);
+        }
+        if (durableBase > bases[last] &&
             !(durableBase == bases[last] + segmentLength && durable == durableBase + FIRST_FRAME))
         {
             policy.damaged(segmentPath(durableBase), -1, "segment holding the durable position is missing: " +

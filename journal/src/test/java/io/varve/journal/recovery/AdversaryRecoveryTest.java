@@ -4,6 +4,7 @@ import io.varve.journal.Journal;
 import io.varve.journal.JournalContext;
 import io.varve.journal.JournalCorruptionException;
 import io.varve.journal.RecoveryMode;
+import io.varve.journal.RetentionPolicy;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.read.JournalReader;
 import io.varve.journal.read.Tailer;
@@ -16,8 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,5 +114,55 @@ class AdversaryRecoveryTest
             });
             assertEquals(dir.resolve(JournalDirectoryLayout.segmentFileName(base)), ex.file());
         }
+    }
+
+    @Test
+    void shouldReportOldestSegmentsDeletedByHandThatRetentionNeverDeleted() throws Exception
+    {
+        write(RECORDS);
+        Files.delete(dir.resolve(JournalDirectoryLayout.segmentFileName(0)));
+        Files.delete(dir.resolve(JournalDirectoryLayout.indexFileName(0)));
+
+        final JournalStructure structure = JournalStructure.check(dir, Set.of());
+        assertTrue(structure.hasErrors(), structure.findings().toString());
+        assertTrue(structure.findings().toString().contains("segment files missing before the first one"),
+            structure.findings().toString());
+        assertTrue(new JournalVerifier(dir, Set.of()).verify().hasErrors());
+
+        final JournalCorruptionException refused = assertThrows(JournalCorruptionException.class,
+            () -> Journal.open(new JournalContext().directory(dir)).close());
+        assertTrue(refused.reason().contains("records 0.."), refused.reason());
+
+        final RecoveryReport plan = JournalRecovery.plan(dir);
+        assertTrue(plan.corruptionRepaired(), plan.toString());
+        try (Journal journal = Journal.open(new JournalContext().directory(dir)
+            .recoveryMode(RecoveryMode.TRUNCATE_CORRUPTION)))
+        {
+            assertEquals(RECORDS, journal.appender().nextSequence());
+        }
+        assertTrue(Files.readString(dir.resolve("repair.log")).contains("segment files missing before the first one"));
+        assertFalse(JournalStructure.check(dir, Set.of()).hasErrors());
+    }
+
+    @Test
+    void shouldFindNothingMissingAfterRetentionDeletesTheOldestSegments() throws Exception
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD]);
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(SEGMENT_LENGTH)
+            .retention(RetentionPolicy.unlimited().maxSegments(2))))
+        {
+            final Appender appender = journal.appender();
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (Files.exists(dir.resolve(JournalDirectoryLayout.segmentFileName(0))) &&
+                System.nanoTime() - deadline < 0)
+            {
+                appender.append(payload, 0, PAYLOAD);
+            }
+            assertFalse(Files.exists(dir.resolve(JournalDirectoryLayout.segmentFileName(0))));
+            assertFalse(JournalStructure.check(dir, Set.of()).hasErrors(),
+                JournalStructure.check(dir, Set.of()).findings().toString());
+        }
+        assertFalse(new JournalVerifier(dir, Set.of()).verify().hasErrors());
+        Journal.open(new JournalContext().directory(dir)).close();
     }
 }
