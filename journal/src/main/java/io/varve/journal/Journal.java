@@ -351,7 +351,11 @@ public final class Journal implements AutoCloseable
             throw new JournalClosedException("journal " + directory.path());
         }
         failure.check();
-        final long tombstonesBefore = context.clock().nanoTime() - tombstoneGrace.toNanos();
+        // a grace longer than nanoseconds can count (292 years) keeps every tombstone, rather than overflow
+        final long graceNanos = tombstoneGrace.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ?
+            Long.MAX_VALUE : tombstoneGrace.toNanos();
+        final long now = context.clock().nanoTime();
+        final long tombstonesBefore = now - graceNanos > now ? Long.MIN_VALUE : now - graceNanos;
         return new JournalCompactor(directory, metadata.segmentLength(), metadata.journalId(), context.indexInterval(),
             segmentFilesLock)
             .compact(syncer.durablePosition(), metadata.counterValue(JournalCounter.WRITER_POSITION),
