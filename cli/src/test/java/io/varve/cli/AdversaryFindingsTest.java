@@ -1,0 +1,109 @@
+package io.varve.cli;
+
+import io.varve.journal.format.JournalDirectoryLayout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Findings of an adversarial run against the command line, each reproduced with real files damaged by hand.
+ */
+class AdversaryFindingsTest
+{
+    private static final int SEGMENT_LENGTH = 65536;
+    private static final int RECORDS = 3000;
+
+    @TempDir
+    Path dir;
+
+    private void append(final String... extra)
+    {
+        final List<String> args = new ArrayList<>(List.of("append", dir.toString(), "--count",
+            Integer.toString(RECORDS), "--size", "100", "--segment-size", "64k"));
+        args.addAll(List.of(extra));
+        final CliRun run = CliRun.run(args.toArray(new String[0]));
+        assertEquals(0, run.exitCode(), run.toString());
+    }
+
+    private Path segment(final long base)
+    {
+        return dir.resolve(JournalDirectoryLayout.segmentFileName(base));
+    }
+
+    /** The last started segment (and the one allocated ahead) deleted: 3000 records of 100 bytes end in the 7th. */
+    private void deleteLastSegment() throws Exception
+    {
+        Files.delete(segment(6L * SEGMENT_LENGTH));
+        Files.deleteIfExists(segment(7L * SEGMENT_LENGTH));
+    }
+
+    @Test
+    void repairOfAMissingLastSegmentCountsItsRecordsAndNeverHandsTheirSequencesOutAgain() throws Exception
+    {
+        append();
+        deleteLastSegment();
+
+        final CliRun plan = CliRun.run("repair", dir.toString());
+        assertEquals(1, plan.exitCode(), plan.toString());
+        assertFalse(plan.out().contains("records=0 "), plan.toString());
+        assertTrue(plan.out().contains("lastSequence=" + (RECORDS - 1)), plan.toString());
+        assertTrue(plan.out().contains("next sequence " + RECORDS), plan.toString());
+
+        final CliRun apply = CliRun.run("repair", dir.toString(), "--apply");
+        assertEquals(0, apply.exitCode(), apply.toString());
+        final CliRun again = CliRun.run("append", dir.toString(), "--count", "1", "--size", "8");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.out().contains("sequences " + RECORDS + ".." + RECORDS), again.toString());
+        final CliRun verify = CliRun.run("verify", dir.toString());
+        assertEquals(0, verify.exitCode(), verify.toString());
+    }
+
+    @Test
+    void tailFailsAtAMissingLastSegmentTheDurablePositionLiesIn() throws Exception
+    {
+        append();
+        deleteLastSegment();
+        final CliRun tail = CliRun.run("tail", dir.toString());
+        assertEquals(1, tail.exitCode(), tail.toString());
+        assertTrue(tail.err().contains(segment(6L * SEGMENT_LENGTH).getFileName().toString()), tail.toString());
+        assertTrue(tail.err().contains("durablePosition="), tail.toString());
+    }
+
+    @Test
+    void verifyAndTheToolsReportTheOldestSegmentDeletedByHand() throws Exception
+    {
+        append();
+        Files.delete(segment(0));
+        for (final String command : new String[] {"verify", "describe", "stat", "dump", "repair"})
+        {
+            final CliRun run = CliRun.run(command, dir.toString());
+            assertEquals(1, run.exitCode(), command + ": " + run);
+            assertTrue(run.out().contains("segment files missing before the first one"), command + ": " + run);
+        }
+        final CliRun opened = CliRun.run("append", dir.toString(), "--count", "1", "--size", "8");
+        assertEquals(1, opened.exitCode(), opened.toString());
+
+        assertEquals(0, CliRun.run("repair", dir.toString(), "--apply").exitCode());
+        assertTrue(Files.readString(dir.resolve("repair.log")).contains("records 0.."));
+        final CliRun verify = CliRun.run("verify", dir.toString());
+        assertEquals(0, verify.exitCode(), verify.toString());
+    }
+
+    @Test
+    void compactWithAGraceLongerThanNanosecondsCountKeepsEveryTombstoneInsteadOfFailing()
+    {
+        append("--keys", "500", "--tombstones", "20");
+        final CliRun run = CliRun.run("compact", dir.toString(), "--tombstone-grace", "P99999999999D");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("and 0 tombstones"), run.toString());
+        assertEquals(0, CliRun.run("verify", dir.toString()).exitCode());
+    }
+}
