@@ -1,5 +1,7 @@
 package io.varve.cli;
 
+import io.varve.journal.Journal;
+import io.varve.journal.JournalContext;
 import io.varve.journal.format.JournalDirectoryLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,5 +107,24 @@ class AdversaryFindingsTest
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("and 0 tombstones"), run.toString());
         assertEquals(0, CliRun.run("verify", dir.toString()).exitCode());
+    }
+
+    @Test
+    void commandsThatNeedTheWriterLockExitTwoWhenAWriterHoldsIt()
+    {
+        append();
+        try (Journal journal = Journal.open(new JournalContext().directory(dir)))
+        {
+            assertEquals(RECORDS, journal.appender().nextSequence());
+            for (final String[] args : new String[][] {
+                {"compact", dir.toString()},
+                {"append", dir.toString(), "--count", "1", "--size", "8"},
+                {"repair", dir.toString(), "--apply"}})
+            {
+                final CliRun run = CliRun.run(args);
+                assertEquals(2, run.exitCode(), args[0] + ": " + run);
+                assertTrue(run.err().contains("close it first"), args[0] + ": " + run);
+            }
+        }
     }
 }
