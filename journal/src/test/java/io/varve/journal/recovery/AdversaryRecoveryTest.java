@@ -165,4 +165,22 @@ class AdversaryRecoveryTest
         assertFalse(new JournalVerifier(dir, Set.of()).verify().hasErrors());
         Journal.open(new JournalContext().directory(dir)).close();
     }
+
+    @Test
+    void shouldReadOnAcrossARecordedGapWhenTheRepairLogHoldsBytesThatAreNotUtf8() throws Exception
+    {
+        write(RECORDS);
+        deleteLastSegment(write(0));
+        try (Journal journal = Journal.open(new JournalContext().directory(dir)
+            .recoveryMode(RecoveryMode.TRUNCATE_CORRUPTION)))
+        {
+            journal.appender().append(new UnsafeBuffer(new byte[PAYLOAD]), 0, PAYLOAD);
+        }
+        Files.write(dir.resolve("repair.log"), new byte[] {(byte)0xff, (byte)0xfe, 'x', '\n', (byte)0xe2, (byte)0x82},
+            java.nio.file.StandardOpenOption.APPEND);
+
+        final List<Long> after = sequences();
+        assertEquals(RECORDS, after.get(after.size() - 1));
+        assertFalse(new JournalVerifier(dir, Set.of()).verify().hasErrors());
+    }
 }
