@@ -247,6 +247,8 @@ final class DumpCommand implements Callable<Integer>
             {
                 // the frames after a damaged one cannot be found: go on with the next segment
                 printFrame(out, buffer, offset, frames.frameLength(), frames.reason());
+                out.printf("  DAMAGED @%d (position %d): %s; the frames after it in this segment are not shown%n",
+                    offset, base + offset, frames.reason());
                 printed++;
                 bad = true;
                 return;

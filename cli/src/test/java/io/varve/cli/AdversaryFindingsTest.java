@@ -6,6 +6,7 @@ import io.varve.journal.format.JournalDirectoryLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,5 +127,25 @@ class AdversaryFindingsTest
                 assertTrue(run.err().contains("close it first"), args[0] + ": " + run);
             }
         }
+    }
+
+    @Test
+    void dumpSaysItSkipsTheFramesAfterADamagedOneInItsSegment() throws Exception
+    {
+        append();
+        // a payload byte of the 30th record in the third segment: 481 records of 136 bytes fill a segment
+        final long offset = 64 + 29 * 136 + 40;
+        try (RandomAccessFile file = new RandomAccessFile(segment(2L * SEGMENT_LENGTH).toFile(), "rw"))
+        {
+            file.seek(offset);
+            final int value = file.read();
+            file.seek(offset);
+            file.write(value ^ 0xff);
+        }
+        final CliRun run = CliRun.run("dump", dir.toString(), "--from", "seq:" + (2 * 481 + 30), "--count", "2");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("DAMAGED @" + (64 + 29 * 136) + " (position " + (2L * SEGMENT_LENGTH + 64 +
+            29 * 136) + "): CRC32C mismatch"), run.toString());
+        assertTrue(run.out().contains("the frames after it in this segment are not shown"), run.toString());
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -177,7 +178,7 @@ class AdversaryRecoveryTest
             journal.appender().append(new UnsafeBuffer(new byte[PAYLOAD]), 0, PAYLOAD);
         }
         Files.write(dir.resolve("repair.log"), new byte[] {(byte)0xff, (byte)0xfe, 'x', '\n', (byte)0xe2, (byte)0x82},
-            java.nio.file.StandardOpenOption.APPEND);
+            StandardOpenOption.APPEND);
 
         final List<Long> after = sequences();
         assertEquals(RECORDS, after.get(after.size() - 1));
