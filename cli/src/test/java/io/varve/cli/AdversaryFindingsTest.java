@@ -148,4 +148,19 @@ class AdversaryFindingsTest
             29 * 136) + "): CRC32C mismatch"), run.toString());
         assertTrue(run.out().contains("the frames after it in this segment are not shown"), run.toString());
     }
+
+    @Test
+    void aDirectoryNamedLikeASegmentIsForeignToVerifyAndToOpening() throws Exception
+    {
+        append();
+        final Path directory = Files.createDirectory(segment(20L * SEGMENT_LENGTH));
+        Files.writeString(directory.resolve("kept.txt"), "not the journal's");
+        final CliRun verify = CliRun.run("verify", dir.toString());
+        assertEquals(1, verify.exitCode(), verify.toString());
+        assertTrue(verify.out().contains("foreign file"), verify.toString());
+        final CliRun opened = CliRun.run("append", dir.toString(), "--count", "1", "--size", "8");
+        assertEquals(1, opened.exitCode(), opened.toString());
+        assertTrue(opened.err().contains(directory.getFileName().toString()), opened.toString());
+        assertTrue(Files.exists(directory.resolve("kept.txt")));
+    }
 }
