@@ -98,6 +98,14 @@ final class DumpCommand implements Callable<Integer>
             parent.err.println("varve dump: no such segment in " + directory + ": " + segment.getFileName());
             return VarveCommand.USAGE_OR_IO;
         }
+        if (segment != null && segment.getParent() != null &&
+            !sameFile(segment, directory.resolve(segment.getFileName())))
+        {
+            // only DIR's segments are dumped, by name: a path to another journal's file would show DIR's file instead
+            parent.err.println("varve dump: --segment names a file outside " + directory + ": segment=" + segment +
+                "; give its file name, or dump the journal it belongs to");
+            return VarveCommand.USAGE_OR_IO;
+        }
         final PrintStream out = parent.out;
         bad = StructureFindings.print(out, JournalStructure.check(directory, Set.of()));
         final int segmentLength = dumpMetadata(out);
@@ -253,6 +261,18 @@ final class DumpCommand implements Callable<Integer>
                 bad = true;
                 return;
             }
+        }
+    }
+
+    private static boolean sameFile(final Path a, final Path b)
+    {
+        try
+        {
+            return Files.isSameFile(a, b);
+        }
+        catch (final IOException ex)
+        {
+            return false;
         }
     }
 

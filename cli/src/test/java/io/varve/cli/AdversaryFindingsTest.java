@@ -163,4 +163,25 @@ class AdversaryFindingsTest
         assertTrue(opened.err().contains(directory.getFileName().toString()), opened.toString());
         assertTrue(Files.exists(directory.resolve("kept.txt")));
     }
+
+    @Test
+    void dumpRefusesASegmentPathFromAnotherDirectoryInsteadOfDumpingItsOwnFileOfThatName() throws Exception
+    {
+        append();
+        final Path other = Files.createDirectory(dir.resolve("..").resolve(dir.getFileName() + "-other"));
+        try
+        {
+            final Path foreign = Files.copy(segment(0), other.resolve(segment(0).getFileName()));
+            final CliRun run = CliRun.run("dump", dir.toString(), "--segment", foreign.toString());
+            assertEquals(2, run.exitCode(), run.toString());
+            assertTrue(run.err().contains("outside"), run.toString());
+            final CliRun own = CliRun.run("dump", dir.toString(), "--segment", segment(0).toString());
+            assertEquals(0, own.exitCode(), own.toString());
+        }
+        finally
+        {
+            Files.deleteIfExists(other.resolve(segment(0).getFileName()));
+            Files.deleteIfExists(other);
+        }
+    }
 }
