@@ -184,4 +184,16 @@ class AdversaryFindingsTest
             Files.deleteIfExists(other);
         }
     }
+
+    @Test
+    void appendWithBatchFsyncForcesPerBatchNotOnlyAtTheEnd()
+    {
+        append("--fsync", "batch");
+        final CliRun stat = CliRun.run("stat", dir.toString());
+        assertEquals(0, stat.exitCode(), stat.toString());
+        final String line = stat.out().lines().filter(l -> l.contains("fsyncs (session)")).findFirst().orElseThrow();
+        final long fsyncs = Long.parseLong(line.substring(line.indexOf(':') + 1, line.indexOf(" - ")).strip()
+            .replace(",", ""));
+        assertTrue(fsyncs >= RECORDS / 256, line);
+    }
 }
