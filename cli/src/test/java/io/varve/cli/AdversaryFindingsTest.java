@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -195,5 +197,18 @@ class AdversaryFindingsTest
         final long fsyncs = Long.parseLong(line.substring(line.indexOf(':') + 1, line.indexOf(" - ")).strip()
             .replace(",", ""));
         assertTrue(fsyncs >= RECORDS / 256, line);
+    }
+
+    @Test
+    void tailFollowFailsWhenTheSegmentItWaitsInIsDeleted() throws Exception
+    {
+        append();
+        final CompletableFuture<CliRun> tail = CompletableFuture.supplyAsync(
+            () -> CliRun.run("tail", dir.toString(), "--follow", "--from", "end"));
+        Thread.sleep(1500);
+        Files.delete(segment(6L * SEGMENT_LENGTH));
+        final CliRun run = tail.get(20, TimeUnit.SECONDS);
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("segment file deleted under the tailer"), run.toString());
     }
 }
