@@ -160,9 +160,9 @@ class AdversaryRecoveryTest
                 appender.append(payload, 0, PAYLOAD);
             }
             assertFalse(Files.exists(dir.resolve(JournalDirectoryLayout.segmentFileName(0))));
-            assertFalse(JournalStructure.check(dir, Set.of()).hasErrors(),
-                JournalStructure.check(dir, Set.of()).findings().toString());
         }
+        final JournalStructure structure = JournalStructure.check(dir, Set.of());
+        assertFalse(structure.hasErrors(), structure.findings().toString());
         assertFalse(new JournalVerifier(dir, Set.of()).verify().hasErrors());
         Journal.open(new JournalContext().directory(dir)).close();
     }
@@ -183,5 +183,25 @@ class AdversaryRecoveryTest
         final List<Long> after = sequences();
         assertEquals(RECORDS, after.get(after.size() - 1));
         assertFalse(new JournalVerifier(dir, Set.of()).verify().hasErrors());
+    }
+
+    @Test
+    void shouldFindNoErrorBesideAWriterWhoseRetentionDeletesSegmentsDuringTheCheck()
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD]);
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(SEGMENT_LENGTH)
+            .retention(RetentionPolicy.unlimited().maxSegments(2))))
+        {
+            final Appender appender = journal.appender();
+            for (int round = 0; round < 300; round++)
+            {
+                for (int i = 0; i < 200; i++)
+                {
+                    appender.append(payload, 0, PAYLOAD);
+                }
+                final JournalStructure structure = JournalStructure.check(dir, Set.of());
+                assertFalse(structure.hasErrors(), "round " + round + ": " + structure.findings());
+            }
+        }
     }
 }
