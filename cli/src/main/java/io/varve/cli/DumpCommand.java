@@ -98,6 +98,14 @@ final class DumpCommand implements Callable<Integer>
             parent.err.println("varve dump: no such segment in " + directory + ": " + segment.getFileName());
             return VarveCommand.USAGE_OR_IO;
         }
+        if (segment != null && segment.getParent() != null &&
+            !sameFile(segment, directory.resolve(segment.getFileName())))
+        {
+            // only DIR's segments are dumped, by name: a path to another journal's file would show DIR's file instead
+            parent.err.println("varve dump: --segment names a file outside " + directory + ": segment=" + segment +
+                "; give its file name, or dump the journal it belongs to");
+            return VarveCommand.USAGE_OR_IO;
+        }
         final PrintStream out = parent.out;
         bad = StructureFindings.print(out, JournalStructure.check(directory, Set.of()));
         final int segmentLength = dumpMetadata(out);
@@ -247,10 +255,24 @@ final class DumpCommand implements Callable<Integer>
             {
                 // the frames after a damaged one cannot be found: go on with the next segment
                 printFrame(out, buffer, offset, frames.frameLength(), frames.reason());
+                out.printf("  DAMAGED @%d (position %d): %s; the frames after it in this segment are not shown%n",
+                    offset, base + offset, frames.reason());
                 printed++;
                 bad = true;
                 return;
             }
+        }
+    }
+
+    private static boolean sameFile(final Path a, final Path b)
+    {
+        try
+        {
+            return Files.isSameFile(a, b);
+        }
+        catch (final IOException ex)
+        {
+            return false;
         }
     }
 

@@ -144,7 +144,7 @@ final class TailCommand implements Callable<Integer>
                 {
                     break;
                 }
-                final String gone = watch.problem();
+                final String gone = watch.problem(tailer.position());
                 if (gone != null)
                 {
                     parent.err.println("varve tail: " + gone);

@@ -3,6 +3,7 @@ package io.varve.cli;
 import io.varve.journal.JournalConfigurationException;
 import io.varve.journal.RuntimeRequirements;
 import io.varve.journal.VarveException;
+import io.varve.journal.WriterLockedException;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -107,8 +108,9 @@ public final class VarveCommand implements Runnable
         commandLine.setExecutionExceptionHandler((ex, line, parseResult) ->
         {
             err.println("varve " + line.getCommandName() + ": " + describe(ex));
-            return ex instanceof VarveException && !(ex instanceof JournalConfigurationException) ?
-                PROBLEM : USAGE_OR_IO;
+            // another writer holding the journal is no damage: close it first, as with a usage error
+            return ex instanceof VarveException && !(ex instanceof JournalConfigurationException) &&
+                !(ex instanceof WriterLockedException) ? PROBLEM : USAGE_OR_IO;
         });
         final int exitCode = commandLine.execute(args);
         if (!out.checkError()) // flushes

@@ -156,9 +156,8 @@ public final class Journal implements AutoCloseable
                 policy.kind() == FsyncPolicy.Kind.PERIODIC ? policy.interval().toNanos() : 0, timestamps,
                 sessionCounters, context.prepareAhead());
             preparer.retention(new SegmentRetention(context.retention(), directory, metadata.segmentLength(), syncer,
-                metadata.counter(JournalCounter.WRITER_POSITION), metadata.counter(JournalCounter.FIRST_POSITION),
-                metadata.counter(JournalCounter.FIRST_SEQUENCE), metadata.counter(JournalCounter.SEGMENTS), failure,
-                segmentFilesLock));
+                metadata.counter(JournalCounter.WRITER_POSITION), metadata, metadata.counter(JournalCounter.SEGMENTS),
+                failure, segmentFilesLock));
             preparer.adopt(outcome.preparedNextBase());
             final SegmentMapping tail = mapTail(context, directory, metadata, preparer, outcome.tail());
             publishStartCounters(directory, metadata, outcome.tail());
@@ -353,7 +352,11 @@ public final class Journal implements AutoCloseable
             throw new JournalClosedException("journal " + directory.path());
         }
         failure.check();
-        final long tombstonesBefore = context.clock().nanoTime() - tombstoneGrace.toNanos();
+        // a grace longer than nanoseconds can count (292 years) keeps every tombstone, rather than overflow
+        final long graceNanos = tombstoneGrace.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ?
+            Long.MAX_VALUE : tombstoneGrace.toNanos();
+        final long now = context.clock().nanoTime();
+        final long tombstonesBefore = now - graceNanos > now ? Long.MIN_VALUE : now - graceNanos;
         return new JournalCompactor(directory, metadata.segmentLength(), metadata.journalId(), context.indexInterval(),
             segmentFilesLock)
             .compact(syncer.durablePosition(), metadata.counterValue(JournalCounter.WRITER_POSITION),

@@ -218,8 +218,11 @@ public final class JournalBackup
     {
         if (ex instanceof FileSystemException fileEx && fileEx.getFile() != null)
         {
+            // a copy names its source first; a full disk or a denied write is the copy's, in the destination
+            final String file = fileEx.getOtherFile() != null ?
+                "file=" + fileEx.getOtherFile() + " (copying " + fileEx.getFile() + ")" : "file=" + fileEx.getFile();
             return (AccessDenied.is(ex) ? "permission denied" : fileEx.getReason() != null ? fileEx.getReason() :
-                ex.getClass().getSimpleName()) + ": file=" + fileEx.getFile();
+                ex.getClass().getSimpleName()) + ": " + file;
         }
         return ex.getMessage() + " (writing into " + writing + ")";
     }

@@ -276,10 +276,21 @@ public final class Tailer implements AutoCloseable
             // created while the directory was being listed: a listing may show the segment after it and not it
             return false;
         }
-        if (bases.length == 0 || bases[bases.length - 1] <= missingBase ||
-            Arrays.binarySearch(bases, missingBase) >= 0)
+        if (Arrays.binarySearch(bases, missingBase) >= 0)
         {
-            // not written yet, or started since we looked: the next poll picks it up
+            // started since we looked: the next poll picks it up
+            return false;
+        }
+        if (bases.length == 0 || bases[bases.length - 1] <= missingBase)
+        {
+            // not written yet, unless the durable position says its records were written and made durable
+            final long durable = durablePosition.get();
+            if (durable > missingBase + SegmentDescriptor.HEADER_LENGTH && firstPosition.get() <= missingBase &&
+                !Files.exists(missing))
+            {
+                throw corrupt(missing, -1, "segment file missing: the durable position is past its start: " +
+                    "durablePosition=" + durable);
+            }
             return false;
         }
         if (bases[0] > missingBase)

@@ -86,9 +86,12 @@ public final class JournalRecovery
     private final List<String> deleted = new ArrayList<>();
     private final List<Scan> touched = new ArrayList<>();
     private final long writerNextSequence;
+    private final long firstPosition;
+    private final long firstSequence;
 
     private long[] bases;
     private long journalEnd;
+    private boolean durableRecordMissing;
     private long durable;
     private boolean deletedAny;
     private boolean tailOnly;
@@ -137,6 +140,8 @@ public final class JournalRecovery
         this.indexInterval = indexInterval;
         this.sameBoot = metadata.writerRanOnThisBoot();
         this.writerNextSequence = metadata.counterValue(JournalCounter.NEXT_SEQUENCE);
+        this.firstPosition = metadata.counterValue(JournalCounter.FIRST_POSITION);
+        this.firstSequence = metadata.counterValue(JournalCounter.FIRST_SEQUENCE);
     }
 
     /**
@@ -217,6 +222,10 @@ public final class JournalRecovery
             final long durableBefore = readDurablePosition();
             final RecoveredTail end = findEnd();
             dropped.startAt(end.nextSequence());
+            if (durableRecordMissing)
+            {
+                dropped.known(end.nextSequence());
+            }
             boolean exact = dropped.exact();
             if (policy.durableDataDropped() && writerNextSequenceIsPlausible(end) &&
                 writerNextSequence - 1 >= dropped.highestSequence())
@@ -492,12 +501,24 @@ public final class JournalRecovery
             dropped.unreadableBelowDurable(durableBase);
             durable = bases[0] + FIRST_FRAME;
         }
-        else if (durableBase > bases[last] &&
+        else if (JournalStructure.headMissing(firstPosition, firstSequence, bases[0], segmentPath(bases[0]),
+            segmentLength) != null)
+        {
+            // the records are gone whatever is done; a repair keeps what follows and says so in repair.log
+            policy.damaged(segmentPath(firstPosition & -(long)segmentLength), -1, JournalStructure.headMissing(
+                firstPosition, firstSequence, bases[0], segmentPath(bases[0]), segmentLength), true);
+        }
+        if (durableBase > bases[last] &&
             !(durableBase == bases[last] + segmentLength && durable == durableBase + FIRST_FRAME))
         {
             policy.damaged(segmentPath(durableBase), -1, "segment holding the durable position is missing: " +
                 "durablePosition=" + durable, true);
             dropped.unreadableBelowDurable(durableBase);
+            // its durable bytes held at least one record, and the journal reached at least that segment's end: the
+            // last writer's sequence count may cover it
+            dropped.bytes(durable - durableBase - FIRST_FRAME);
+            durableRecordMissing = true;
+            journalEnd = Math.max(journalEnd, durableBase + segmentLength);
             durable = bases[last] + segmentLength;
         }
         final int segment = (int)((Math.min(durable & -(long)segmentLength, bases[last]) - bases[0]) / segmentLength);

@@ -1,6 +1,7 @@
 package io.varve.journal.recovery;
 
 import io.varve.journal.JournalCorruptionException;
+import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.MetadataDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
@@ -10,6 +11,7 @@ import io.varve.journal.recovery.VerifyReport.Severity;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MetadataFile;
 import io.varve.journal.storage.SegmentFrames;
+import io.varve.journal.storage.SegmentHeaderReader;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -65,6 +67,8 @@ public final class JournalStructure
     private int segmentLength;
     private long journalId;
     private long durable = -1;
+    private long firstPosition = -1;
+    private long firstSequence = -1;
     private boolean metadataReadable;
 
     /**
@@ -134,6 +138,8 @@ public final class JournalStructure
                     "both durable position slots are damaged");
                 durable = 0;
             }
+            firstPosition = metadata.counterValue(JournalCounter.FIRST_POSITION);
+            firstSequence = metadata.counterValue(JournalCounter.FIRST_SEQUENCE);
             checkTailerTable(metadata);
         }
         catch (final JournalCorruptionException ex)
@@ -143,6 +149,65 @@ public final class JournalStructure
         }
         metadataReadable = true;
         checkSegments(listing.segmentBases());
+    }
+
+    /**
+     * Whether the oldest segment files were deleted by something other than retention: retention moves the first
+     * position counter up (and forces it) before it deletes, so a first segment file that starts above that position
+     * means records below it went missing.
+     *
+     * @param firstPosition the first position counter in the metadata file.
+     * @param firstSequence the first sequence counter in the metadata file.
+     * @param firstBase     base of the first segment file there is.
+     * @param firstSegment  path of that file.
+     * @param segmentLength of the journal.
+     * @return the reason, or null when nothing is missing.
+     */
+    static String headMissing(
+        final long firstPosition,
+        final long firstSequence,
+        final long firstBase,
+        final Path firstSegment,
+        final int segmentLength)
+    {
+        if (firstPosition < FIRST_FRAME || (firstPosition & 7) != 0 || firstPosition >= firstBase + FIRST_FRAME)
+        {
+            return null;
+        }
+        final long baseSequence = SegmentHeaderReader.baseSequence(firstSegment);
+        final String records = baseSequence > firstSequence && firstSequence >= 0 ?
+            "records " + firstSequence + ".." + (baseSequence - 1) + " (" + (baseSequence - firstSequence) + ")" :
+            "records from sequence " + firstSequence;
+        final String firstName = JournalDirectoryLayout.segmentFileName(firstPosition & -(long)segmentLength);
+        return "segment files missing before the first one: journal.meta says the journal starts at position " +
+            firstPosition + " (segment " + firstName + ") but the first segment file is " + firstSegment.getFileName() +
+            ": " + records + " are gone, and retention moves that position before it deletes";
+    }
+
+    /**
+     * Deleting the oldest segments is retention, unless they held the durable position or lay at or above the first
+     * position retention moved.
+     *
+     * @return true when segments before the first one are missing.
+     */
+    private boolean checkHead(final long firstBase)
+    {
+        final long durableBase = durable & -(long)segmentLength;
+        if (durableBase < firstBase && durable > durableBase + FIRST_FRAME)
+        {
+            add(Severity.ERROR, segmentPath(durableBase), -1, "segment holding the durable position was deleted: " +
+                "durablePosition=" + durable + " firstSegment=" + firstBase);
+            return true;
+        }
+        final String missing = headMissing(firstPosition, firstSequence, firstBase, segmentPath(firstBase),
+            segmentLength);
+        if (missing != null)
+        {
+            add(Severity.ERROR, segmentPath(firstPosition & -(long)segmentLength), -1, missing +
+                "; 'varve repair --apply " + directory + "' accepts the loss and records it in repair.log");
+            return true;
+        }
+        return false;
     }
 
     private void checkLeftovers(final JournalDirectory.Listing listing)
@@ -217,16 +282,7 @@ public final class JournalStructure
             return;
         }
         final int count = aligned.size();
-        final long durableBase = durable & -(long)segmentLength;
-        boolean afterGap = false;
-        if (durableBase < aligned.get(0) && durable > durableBase + FIRST_FRAME)
-        {
-            // deleting the oldest segments is retention, unless they held the durable position
-            add(Severity.ERROR, segmentPath(durableBase), -1,
-                "segment holding the durable position was deleted: durablePosition=" + durable + " firstSegment=" +
-                aligned.get(0));
-            afterGap = true;
-        }
+        boolean afterGap = checkHead(aligned.get(0));
         final int[] states = new int[count];
         final String[] problems = new String[count];
         final long[] problemOffsets = new long[count];

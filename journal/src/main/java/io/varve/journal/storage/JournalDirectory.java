@@ -9,8 +9,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -209,7 +211,9 @@ public final class JournalDirectory
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("delete failed: file=" + path.resolve(name), ex);
+            throw new UncheckedIOException("delete failed: file=" + path.resolve(name) + ": " +
+                (AccessDenied.is(ex) ? "permission denied" : ex instanceof DirectoryNotEmptyException ?
+                "a directory, not a journal file: move it out of the journal directory" : ex.toString()), ex);
         }
     }
 
@@ -249,7 +253,12 @@ public final class JournalDirectory
                     JournalDirectoryLayout.SEGMENT_SUFFIX);
                 final long indexBase = JournalDirectoryLayout.parseBasePosition(name,
                     JournalDirectoryLayout.INDEX_SUFFIX);
-                if (segmentBase >= 0)
+                if ((segmentBase >= 0 || indexBase >= 0) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
+                {
+                    // a directory named like a journal file is none: opening would try to delete or map it
+                    foreign.add(name);
+                }
+                else if (segmentBase >= 0)
                 {
                     segments.add(segmentBase);
                 }

@@ -277,6 +277,15 @@ public final class MetadataFile implements AutoCloseable
     }
 
     /**
+     * Force the counter values to storage. Retention moves the first position and forces it before it deletes a
+     * segment, so that a first segment file missing below that position is damage, never retention.
+     */
+    public void forceCounters()
+    {
+        file.force(MetadataDescriptor.COUNTERS_VALUES_OFFSET, MetadataDescriptor.COUNTERS_VALUES_LENGTH, null);
+    }
+
+    /**
      * Record the writer's process, or clear it with 0.
      *
      * @param pid       of the writer, or 0.

@@ -57,11 +57,13 @@ public final class RepairLog
         {
             return false;
         }
+        final Path file = directory.resolve(JournalDirectoryLayout.REPAIR_LOG_FILE);
         final List<String> lines;
         try
         {
-            lines = Files.readAllLines(directory.resolve(JournalDirectoryLayout.REPAIR_LOG_FILE),
-                StandardCharsets.UTF_8);
+            // decoded leniently: a line cut mid-character or bytes that are not UTF-8 (a torn append, an edit) must
+            // not hide the gaps the other lines record, nor stop every reader of the journal
+            lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
         }
         catch (final NoSuchFileException ex)
         {
@@ -69,7 +71,8 @@ public final class RepairLog
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot read repair log: directory=" + directory, ex);
+            throw new UncheckedIOException("cannot read repair log: file=" + file + ": " +
+                (AccessDenied.is(ex) ? "permission denied" : ex.toString()), ex);
         }
         final String gap = gapText(expectedSequence, baseSequence - 1, segmentBase);
         for (final String line : lines)

@@ -121,7 +121,10 @@ public final class SegmentFrames implements AutoCloseable
         final UnsafeBuffer header = SegmentHeaderReader.read(path);
         if (header == null)
         {
-            return damaged("segment file shorter than its header: length=" + size + " expected=" + segmentLength);
+            // deleted since its size was read (retention beside a reader) is not a short file
+            return Files.exists(path) ?
+                damaged("segment file shorter than its header: length=" + size + " expected=" + segmentLength) :
+                MISSING;
         }
         if (header.getLong(SegmentDescriptor.MAGIC_OFFSET) == 0)
         {
@@ -146,6 +149,10 @@ public final class SegmentFrames implements AutoCloseable
         try
         {
             file = MappedFile.map(path, (int)size, !writable);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return MISSING; // deleted since its header was read (retention beside a reader)
         }
         catch (final IOException ex)
         {

@@ -1,9 +1,11 @@
 package io.varve.journal.write;
 
 import io.varve.journal.RetentionPolicy;
+import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.storage.JournalDirectory;
+import io.varve.journal.storage.MetadataFile;
 import io.varve.journal.storage.SegmentHeaderReader;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -31,6 +33,7 @@ public final class SegmentRetention
     private final int segmentLength;
     private final SegmentSyncer syncer;
     private final AtomicCounter writerPosition;
+    private final MetadataFile metadata;
     private final AtomicCounter firstPosition;
     private final AtomicCounter firstSequence;
     private final AtomicCounter segments;
@@ -46,8 +49,7 @@ public final class SegmentRetention
      * @param segmentLength  of the journal.
      * @param syncer         owner of the durable position.
      * @param writerPosition counter the appender publishes its position in.
-     * @param firstPosition  counter of the first record's position.
-     * @param firstSequence  counter of the first record's sequence.
+     * @param metadata       of the journal: its first position and first sequence counters.
      * @param segments       counter of segments.
      * @param failure        to record errors in.
      * @param segmentFilesLock held while deleting, so compaction never swaps a segment retention deletes.
@@ -58,8 +60,7 @@ public final class SegmentRetention
         final int segmentLength,
         final SegmentSyncer syncer,
         final AtomicCounter writerPosition,
-        final AtomicCounter firstPosition,
-        final AtomicCounter firstSequence,
+        final MetadataFile metadata,
         final AtomicCounter segments,
         final JournalFailure failure,
         final Lock segmentFilesLock)
@@ -70,8 +71,9 @@ public final class SegmentRetention
         this.segmentLength = segmentLength;
         this.syncer = syncer;
         this.writerPosition = writerPosition;
-        this.firstPosition = firstPosition;
-        this.firstSequence = firstSequence;
+        this.metadata = metadata;
+        this.firstPosition = metadata.counter(JournalCounter.FIRST_POSITION);
+        this.firstSequence = metadata.counter(JournalCounter.FIRST_SEQUENCE);
         this.segments = segments;
         this.failure = failure;
     }
@@ -126,6 +128,16 @@ public final class SegmentRetention
         }
         final long newFirstBase = bases[deletable];
         syncer.advanceDurableTo(newFirstBase + SegmentDescriptor.HEADER_LENGTH);
+        // the first position moves, on storage, before any file goes: a segment missing below it is then damage
+        // (varve verify, recovery), never a retention that stopped half way
+        final long newFirstSequence = SegmentHeaderReader.baseSequence(
+            directory.resolve(JournalDirectoryLayout.segmentFileName(newFirstBase)));
+        if (newFirstSequence >= 0)
+        {
+            firstSequence.setRelease(newFirstSequence);
+        }
+        firstPosition.setRelease(newFirstBase + SegmentDescriptor.HEADER_LENGTH);
+        metadata.forceCounters();
         segmentFilesLock.lock();
         try
         {
@@ -140,13 +152,6 @@ public final class SegmentRetention
         {
             segmentFilesLock.unlock();
         }
-        final long newFirstSequence = SegmentHeaderReader.baseSequence(
-            directory.resolve(JournalDirectoryLayout.segmentFileName(newFirstBase)));
-        if (newFirstSequence >= 0)
-        {
-            firstSequence.setRelease(newFirstSequence);
-        }
-        firstPosition.setRelease(newFirstBase + SegmentDescriptor.HEADER_LENGTH);
         segments.getAndAdd(-deletable);
         return deletable;
     }

@@ -204,8 +204,9 @@ final class Expectation
         final boolean firstSegmentGone = damage.kind == Damage.Kind.DELETE && first == bases[0] && bases.length > 1;
         if (firstSegmentGone && durable >= bases[1])
         {
-            // the oldest segment deleted, nothing durable in it: what retention does; the journal starts later
-            return new Expectation(durable, NONE, false, null, -1, false, false, journal.recordsBefore(bases[1]),
+            // the oldest segment deleted below the journal's first position (retention moves that first): its
+            // records are gone, an error; readers start at the next segment, and a repair keeps everything after it
+            return new Expectation(durable, first, true, file, -1, false, false, journal.recordsBefore(bases[1]),
                 records, false);
         }
         final boolean durableDamage = segmentLevel ? first + SegmentDescriptor.HEADER_LENGTH < durable :
