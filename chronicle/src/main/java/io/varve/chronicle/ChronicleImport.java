@@ -61,6 +61,7 @@ public final class ChronicleImport
     private LongConsumer progress = (records) -> { };
     private UnsafeBuffer excerpt = new UnsafeBuffer(new byte[4096]);
     private final UnsafeBuffer key = new UnsafeBuffer(new byte[ImportedRecordDescriptor.KEY_LENGTH]);
+    private byte[] lastImportedValue;
     private File lastExcerptFile;
     private long lastExcerptEnd;
 
@@ -259,6 +260,8 @@ public final class ChronicleImport
                         ") is not an imported excerpt: it has no 8-byte key: journal=" + journal.directory());
                 }
                 index[0] = ImportedRecordDescriptor.chronicleIndex(buffer, offset);
+                lastImportedValue = new byte[length - ImportedRecordDescriptor.KEY_LENGTH];
+                buffer.getBytes(offset + ImportedRecordDescriptor.EXCERPT_OFFSET, lastImportedValue);
             }, 1);
         }
         if (index[0] < 0)
@@ -283,8 +286,27 @@ public final class ChronicleImport
                 throw new ChronicleImportException("cannot read the queue's excerpt at index=0x" +
                     Long.toHexString(index) + " queue=" + queueDirectory);
             }
+            final int length = copyExcerpt(context.wire().bytes());
+            if (length != lastImportedValue.length || !excerptEquals(lastImportedValue))
+            {
+                throw new ChronicleImportException("the journal's last record does not hold the queue's excerpt at " +
+                    "its index 0x" + Long.toHexString(index) + ": the journal was imported from another queue, or " +
+                    "one of them was changed; refusing to continue: queue=" + queueDirectory);
+            }
             noteExcerptEnd(context.wire().bytes());
         }
+    }
+
+    private boolean excerptEquals(final byte[] value)
+    {
+        for (int i = 0; i < value.length; i++)
+        {
+            if (excerpt.getByte(i) != value[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean hasBytesAfter(final FileChannel channel, final long position) throws IOException
