@@ -15,13 +15,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Multi-slot records at the edges: lengths around slot multiples, the largest record, one byte over it, and a
@@ -157,5 +160,42 @@ class RingAdversaryTest
             }
         }
         assertEquals(large, seen);
+    }
+
+    @Test
+    void shouldHandOutJournalSequencesThatGoOnAcrossARestartMultiSlotRecordsIncluded() throws Exception
+    {
+        final long[] tickets = new long[6];
+        try (JournalRing ring = JournalRing.start(context()))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                tickets[i] = ring.publish(new UnsafeBuffer(pattern(3 * SLOT, i)), 0, 3 * SLOT, 0);
+            }
+            assertTrue(ring.awaitDurable(tickets[2], 10, TimeUnit.SECONDS));
+            for (int i = 0; i < 3; i++)
+            {
+                assertEquals(i, ring.journalSequence(tickets[i]), "record " + i);
+            }
+            assertEquals(-1, ring.journalSequence(tickets[2] - 1), "a continuation slot is no record's ticket");
+            assertEquals(2, ring.durableSequence());
+        }
+        final AtomicLong listened = new AtomicLong(-1);
+        try (JournalRing ring = JournalRing.start(context().durableListener((ticket, sequence) ->
+            listened.set(sequence))))
+        {
+            for (int i = 3; i < 6; i++)
+            {
+                tickets[i] = ring.publish(new UnsafeBuffer(pattern(i == 4 ? 2 * SLOT + 1 : 8, i)), 0,
+                    i == 4 ? 2 * SLOT + 1 : 8, 0);
+            }
+            assertTrue(ring.awaitDurable(tickets[5], 10, TimeUnit.SECONDS));
+            for (int i = 3; i < 6; i++)
+            {
+                assertEquals(i, ring.journalSequence(tickets[i]), "record " + i + " after the restart");
+            }
+            assertEquals(5, ring.durableSequence());
+        }
+        assertEquals(5, listened.get(), "the durable listener's sequence goes on across the restart");
     }
 }
