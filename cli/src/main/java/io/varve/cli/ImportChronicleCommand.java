@@ -3,6 +3,7 @@ package io.varve.cli;
 import io.varve.chronicle.ChronicleFlags;
 import io.varve.chronicle.ChronicleQueueDirectory;
 import io.varve.chronicle.NotAChronicleQueueException;
+import io.varve.journal.format.SegmentDescriptor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -70,6 +71,13 @@ final class ImportChronicleCommand implements Callable<Integer>
         catch (final NotAChronicleQueueException ex)
         {
             parent.err.println("varve import-chronicle: " + ex.getMessage());
+            return VarveCommand.USAGE_OR_IO;
+        }
+        if (segmentSize != null && (segmentSize < SegmentDescriptor.MIN_SEGMENT_LENGTH ||
+            segmentSize > SegmentDescriptor.MAX_SEGMENT_LENGTH || Long.bitCount(segmentSize) != 1))
+        {
+            parent.err.println("varve import-chronicle: --segment-size must be a power of two from 64k to 1g: " +
+                "segment-size=" + segmentSize);
             return VarveCommand.USAGE_OR_IO;
         }
         if (!ChronicleFlags.present())

@@ -48,6 +48,22 @@ class ImportChronicleAdversaryTest
         assertFalse(run.err().contains("\tat "), run.toString());
     }
 
+    /** 3g passed the option's parser and failed in the child JVM with "integer overflow". */
+    @Test
+    void shouldRefuseASegmentSizeOutOfRangeWithTheRule() throws Exception
+    {
+        final Path queue = dir.resolve("queue");
+        ChronicleQueueFixture.write(queue, 1, 10);
+        for (final String size : new String[]{"3g", "2g", "100", "96k"})
+        {
+            final CliRun run = CliRun.run("import-chronicle", queue.toString(), dir.resolve("journal").toString(),
+                "--segment-size=" + size, "--no-progress");
+            assertEquals(2, run.exitCode(), run.toString());
+            assertTrue(run.err().contains("--segment-size must be a power of two from 64k to 1g"), run.toString());
+            assertFalse(Files.exists(dir.resolve("journal")), run.toString());
+        }
+    }
+
     private static List<Path> cycleFiles(final Path queue) throws IOException
     {
         try (Stream<Path> files = Files.list(queue))
