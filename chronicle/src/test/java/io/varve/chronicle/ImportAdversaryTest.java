@@ -5,10 +5,13 @@ import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,5 +60,26 @@ class ImportAdversaryTest
         assertEquals(300, newImport(queue).run().imported());
 
         TestQueues.assertSame(TestQueues.read(queue), TestQueues.readJournal(dir.resolve("journal")));
+    }
+
+    /**
+     * An empty roll-cycle file with later cycles after it: Chronicle waited 20 s for its header, then stopped there
+     * as at the queue's end, and the import exited 0 without the later cycles, calling the queue "still being
+     * written", and verify said OK.
+     */
+    @Test
+    void shouldRefuseAQueueWithAnEmptyCycleFileBeforeLaterOnes() throws IOException
+    {
+        final Path queue = dir.resolve("queue");
+        TestQueues.append(queue, TestQueues.clock(), 3, 100, 5);
+        final List<Path> cycles = ChronicleQueueDirectory.cycleFiles(queue);
+        assertEquals(3, cycles.size());
+        Files.write(cycles.get(1), new byte[0]);
+
+        final NotAChronicleQueueException ex =
+            assertThrows(NotAChronicleQueueException.class, () -> newImport(queue).run());
+
+        assertTrue(ex.getMessage().contains(cycles.get(1).getFileName() + " is empty"), ex.getMessage());
+        assertFalse(Files.exists(dir.resolve("journal")));
     }
 }
