@@ -177,8 +177,20 @@ public final class ChronicleImport
                     progress.accept(alreadyImported + imported);
                 }
             }
-            final boolean incomplete = incompleteExcerptAhead();
+            final Path incompleteIn = incompleteExcerptAhead();
+            final boolean incomplete = incompleteIn != null;
             appender.sync();
+            final List<Path> cycleFiles = ChronicleQueueDirectory.cycleFiles(queueDirectory);
+            if (incomplete && !incompleteIn.equals(cycleFiles.get(cycleFiles.size() - 1).toAbsolutePath()))
+            {
+                // writers append to the last cycle only: an unfinished excerpt before it is damage, and Chronicle
+                // stops there as at the queue's end, so every later excerpt would be left out
+                throw new ChronicleImportException("the queue stops at an unfinished or damaged excerpt after index " +
+                    "0x" + Long.toHexString(lastIndex) + " in " + incompleteIn.getFileName() + ", which later " +
+                    "roll-cycle files follow: the excerpts after it cannot be read; the " +
+                    (alreadyImported + imported) + " excerpts before it are imported (a writer rolling to a new " +
+                    "cycle right now leaves this for a moment: run again): queue=" + queueDirectory);
+            }
             progress.accept(alreadyImported + imported);
             final long queueLastIndex = queue.lastIndex();
             return new ImportReport(alreadyImported, imported, bytes, cycles, firstIndex, lastIndex, queueLastIndex,
@@ -339,8 +351,10 @@ public final class ChronicleImport
      * has the not-complete bit set (older releases). So: walk the headers from the end of the last excerpt read to
      * the end of its cycle file, then those of every later cycle file, and look for either. A writer that has
      * started an excerpt but written no byte of it yet cannot be seen.
+     *
+     * @return the cycle file holding the unfinished excerpt, absolute, or null when there is none.
      */
-    private boolean incompleteExcerptAhead()
+    private Path incompleteExcerptAhead()
     {
         final List<Path> cycleFiles = ChronicleQueueDirectory.cycleFiles(queueDirectory);
         final Path lastFile = lastExcerptFile == null ? null : lastExcerptFile.toPath().toAbsolutePath();
@@ -349,18 +363,18 @@ public final class ChronicleImport
         {
             if (after && hasIncompleteHeader(file, 0))
             {
-                return true;
+                return file.toAbsolutePath();
             }
             if (!after && file.toAbsolutePath().equals(lastFile))
             {
                 after = true;
                 if (hasIncompleteHeader(file, lastExcerptEnd))
                 {
-                    return true;
+                    return file.toAbsolutePath();
                 }
             }
         }
-        return false;
+        return null;
     }
 
     private static boolean hasIncompleteHeader(final Path file, final long from)
