@@ -61,6 +61,7 @@ public final class ChronicleImport
     private LongConsumer progress = (records) -> { };
     private UnsafeBuffer excerpt = new UnsafeBuffer(new byte[4096]);
     private final UnsafeBuffer key = new UnsafeBuffer(new byte[ImportedRecordDescriptor.KEY_LENGTH]);
+    private byte[] lastImportedValue;
     private File lastExcerptFile;
     private long lastExcerptEnd;
 
@@ -176,8 +177,20 @@ public final class ChronicleImport
                     progress.accept(alreadyImported + imported);
                 }
             }
-            final boolean incomplete = incompleteExcerptAhead();
+            final Path incompleteIn = incompleteExcerptAhead();
+            final boolean incomplete = incompleteIn != null;
             appender.sync();
+            final List<Path> cycleFiles = ChronicleQueueDirectory.cycleFiles(queueDirectory);
+            if (incomplete && !incompleteIn.equals(cycleFiles.get(cycleFiles.size() - 1).toAbsolutePath()))
+            {
+                // writers append to the last cycle only: an unfinished excerpt before it is damage, and Chronicle
+                // stops there as at the queue's end, so every later excerpt would be left out
+                throw new ChronicleImportException("the queue stops at an unfinished or damaged excerpt after index " +
+                    "0x" + Long.toHexString(lastIndex) + " in " + incompleteIn.getFileName() + ", which later " +
+                    "roll-cycle files follow: the excerpts after it cannot be read; the " +
+                    (alreadyImported + imported) + " excerpts before it are imported (a writer rolling to a new " +
+                    "cycle right now leaves this for a moment: run again): queue=" + queueDirectory);
+            }
             progress.accept(alreadyImported + imported);
             final long queueLastIndex = queue.lastIndex();
             return new ImportReport(alreadyImported, imported, bytes, cycles, firstIndex, lastIndex, queueLastIndex,
@@ -259,6 +272,8 @@ public final class ChronicleImport
                         ") is not an imported excerpt: it has no 8-byte key: journal=" + journal.directory());
                 }
                 index[0] = ImportedRecordDescriptor.chronicleIndex(buffer, offset);
+                lastImportedValue = new byte[length - ImportedRecordDescriptor.KEY_LENGTH];
+                buffer.getBytes(offset + ImportedRecordDescriptor.EXCERPT_OFFSET, lastImportedValue);
             }, 1);
         }
         if (index[0] < 0)
@@ -283,8 +298,27 @@ public final class ChronicleImport
                 throw new ChronicleImportException("cannot read the queue's excerpt at index=0x" +
                     Long.toHexString(index) + " queue=" + queueDirectory);
             }
+            final int length = copyExcerpt(context.wire().bytes());
+            if (length != lastImportedValue.length || !excerptEquals(lastImportedValue))
+            {
+                throw new ChronicleImportException("the journal's last record does not hold the queue's excerpt at " +
+                    "its index 0x" + Long.toHexString(index) + ": the journal was imported from another queue, or " +
+                    "one of them was changed; refusing to continue: queue=" + queueDirectory);
+            }
             noteExcerptEnd(context.wire().bytes());
         }
+    }
+
+    private boolean excerptEquals(final byte[] value)
+    {
+        for (int i = 0; i < value.length; i++)
+        {
+            if (excerpt.getByte(i) != value[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean hasBytesAfter(final FileChannel channel, final long position) throws IOException
@@ -317,8 +351,10 @@ public final class ChronicleImport
      * has the not-complete bit set (older releases). So: walk the headers from the end of the last excerpt read to
      * the end of its cycle file, then those of every later cycle file, and look for either. A writer that has
      * started an excerpt but written no byte of it yet cannot be seen.
+     *
+     * @return the cycle file holding the unfinished excerpt, absolute, or null when there is none.
      */
-    private boolean incompleteExcerptAhead()
+    private Path incompleteExcerptAhead()
     {
         final List<Path> cycleFiles = ChronicleQueueDirectory.cycleFiles(queueDirectory);
         final Path lastFile = lastExcerptFile == null ? null : lastExcerptFile.toPath().toAbsolutePath();
@@ -327,18 +363,18 @@ public final class ChronicleImport
         {
             if (after && hasIncompleteHeader(file, 0))
             {
-                return true;
+                return file.toAbsolutePath();
             }
             if (!after && file.toAbsolutePath().equals(lastFile))
             {
                 after = true;
                 if (hasIncompleteHeader(file, lastExcerptEnd))
                 {
-                    return true;
+                    return file.toAbsolutePath();
                 }
             }
         }
-        return false;
+        return null;
     }
 
     private static boolean hasIncompleteHeader(final Path file, final long from)

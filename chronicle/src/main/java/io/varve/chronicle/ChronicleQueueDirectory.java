@@ -25,7 +25,8 @@ public final class ChronicleQueueDirectory
     }
 
     /**
-     * Throw unless a directory looks like a Chronicle Queue: it exists and holds at least one roll-cycle file.
+     * Throw unless a directory looks like a Chronicle Queue: it exists and holds at least one roll-cycle file, and
+     * no roll-cycle file but the last is empty.
      *
      * @param directory to check.
      * @throws NotAChronicleQueueException when it does not.
@@ -36,9 +37,34 @@ public final class ChronicleQueueDirectory
         {
             throw new NotAChronicleQueueException(directory, "not a directory");
         }
-        if (cycleFiles(directory).isEmpty())
+        final List<Path> cycleFiles = cycleFiles(directory);
+        if (cycleFiles.isEmpty())
         {
             throw new NotAChronicleQueueException(directory, "no " + CYCLE_FILE_SUFFIX + " roll-cycle file");
+        }
+        // Chronicle waits for the header of an empty cycle file, then stops there as at the queue's end: the
+        // excerpts of every later cycle would be left out of an import that says it is done. A writer may be
+        // creating the last file; no writer leaves an earlier one empty.
+        for (int i = 0; i < cycleFiles.size() - 1; i++)
+        {
+            if (size(cycleFiles.get(i)) == 0)
+            {
+                throw new NotAChronicleQueueException(directory, "the roll-cycle file " +
+                    cycleFiles.get(i).getFileName() + " is empty (0 bytes) and later cycles follow it: the queue " +
+                    "is damaged; restore that file from a backup");
+            }
+        }
+    }
+
+    private static long size(final Path file)
+    {
+        try
+        {
+            return Files.size(file);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read the size of " + file, ex);
         }
     }
 

@@ -65,12 +65,24 @@ final class ChronicleImportRun
             err.println("varve import-chronicle: " + ex.getMessage());
             return VarveCommand.USAGE_OR_IO;
         }
+        catch (final InternalError ex)
+        {
+            return unreadableQueue(ex);
+        }
         printSummary(report);
         if (!verify)
         {
             return VarveCommand.OK;
         }
-        final VerifyResult result = chronicleImport.verify();
+        final VerifyResult result;
+        try
+        {
+            result = chronicleImport.verify();
+        }
+        catch (final InternalError ex)
+        {
+            return unreadableQueue(ex);
+        }
         if (!result.matches())
         {
             out.println("verify: MISMATCH after " + result.compared() + " matching records: " + result.mismatch());
@@ -80,6 +92,18 @@ final class ChronicleImportRun
             (result.newerExcerpts() > 0 ? "; the queue has " + result.newerExcerpts() +
             " newer excerpts, not imported yet" : ""));
         return VarveCommand.OK;
+    }
+
+    /**
+     * A mapped file shorter than Chronicle believes it is (a truncated cycle file) faults on access, which the JVM
+     * reports as an {@link InternalError}; the records imported before it stay, and a run after the file is mended
+     * continues from them.
+     */
+    private int unreadableQueue(final InternalError ex)
+    {
+        err.println("varve import-chronicle: cannot read the queue, a roll-cycle file is truncated or damaged: " +
+            ex.getMessage() + ": queue=" + queue + "; the excerpts imported before it are kept in " + journal);
+        return VarveCommand.USAGE_OR_IO;
     }
 
     private ImportReport runWithProgress(final ChronicleImport chronicleImport)

@@ -3,6 +3,7 @@ package io.varve.cli;
 import io.varve.chronicle.ChronicleFlags;
 import io.varve.chronicle.ChronicleQueueDirectory;
 import io.varve.chronicle.NotAChronicleQueueException;
+import io.varve.journal.format.SegmentDescriptor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +36,9 @@ import java.util.concurrent.Callable;
         "Run again on the same journal to continue where it stopped; never duplicates."})
 final class ImportChronicleCommand implements Callable<Integer>
 {
+    /** Set on the child JVM: the process id of the JVM that launched it and passes its output through. */
+    static final String LAUNCHER_PROP_NAME = "varve.chronicle.launcher";
+
     @ParentCommand
     private VarveCommand parent;
 
@@ -69,13 +73,42 @@ final class ImportChronicleCommand implements Callable<Integer>
             parent.err.println("varve import-chronicle: " + ex.getMessage());
             return VarveCommand.USAGE_OR_IO;
         }
+        if (segmentSize != null && (segmentSize < SegmentDescriptor.MIN_SEGMENT_LENGTH ||
+            segmentSize > SegmentDescriptor.MAX_SEGMENT_LENGTH || Long.bitCount(segmentSize) != 1))
+        {
+            parent.err.println("varve import-chronicle: --segment-size must be a power of two from 64k to 1g: " +
+                "segment-size=" + segmentSize);
+            return VarveCommand.USAGE_OR_IO;
+        }
         if (!ChronicleFlags.present())
         {
             return relaunch();
         }
+        exitWithLauncher();
         final boolean showProgress = progress != null ? progress : System.console() != null;
         return new ChronicleImportRun(parent.out, parent.err, queue, journal, type, segmentSize, showProgress)
             .run(verify);
+    }
+
+    /**
+     * In the child JVM: stop when the launching JVM is gone (killed with SIGKILL, say), rather than go on importing
+     * unseen with nobody to read its output, holding the journal's writer lock so that a second run is refused. The
+     * import is resumable, so stopping anywhere loses nothing.
+     */
+    private void exitWithLauncher()
+    {
+        final long launcher = Long.getLong(LAUNCHER_PROP_NAME, -1);
+        if (launcher < 0)
+        {
+            return;
+        }
+        final ProcessHandle handle = ProcessHandle.of(launcher).orElse(null);
+        if (handle == null)
+        {
+            Runtime.getRuntime().halt(VarveCommand.USAGE_OR_IO);
+            return;
+        }
+        handle.onExit().thenRun(() -> Runtime.getRuntime().halt(VarveCommand.USAGE_OR_IO));
     }
 
     private int relaunch() throws IOException, InterruptedException
@@ -86,6 +119,7 @@ final class ImportChronicleCommand implements Callable<Integer>
         command.add(ChronicleFlags.AGRONA);
         command.addAll(ChronicleFlags.forRunningJdk());
         command.add("-D" + ChronicleFlags.MARKER_PROP_NAME + "=true");
+        command.add("-D" + LAUNCHER_PROP_NAME + "=" + ProcessHandle.current().pid());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(VarveCommand.class.getName());

@@ -167,7 +167,7 @@ public final class Journal implements AutoCloseable
                 context.maxRecordLength(), context.frameChecksums(), policy, context.clock(), timestamps, preparer,
                 syncer, failure, new Appender.TailState(tail, recovered.offset(), recovered.indexEntries(),
                 recovered.nextIndexOffset(), recovered.nextSequence(), recovered.lastTimestamp()),
-                context.segmentMaxAge() == null ? 0 : context.segmentMaxAge().toNanos());
+                segmentMaxAgeNanos(context.segmentMaxAge()));
             metadata.writerProcess(ProcessHandle.current().pid(), context.clock().nanoTime());
             metadata.writerBoot(HostBoot.id(), Appender.MIN_FRAME_BOUND);
 
@@ -183,6 +183,23 @@ public final class Journal implements AutoCloseable
             CloseHelper.quietClose(metadata);
             lock.close();
             throw ex;
+        }
+    }
+
+    /** The segment age bound in nanoseconds, 0 for none; a bound beyond a long of nanoseconds is none. */
+    private static long segmentMaxAgeNanos(final Duration segmentMaxAge)
+    {
+        if (segmentMaxAge == null)
+        {
+            return 0;
+        }
+        try
+        {
+            return segmentMaxAge.toNanos();
+        }
+        catch (final ArithmeticException ex)
+        {
+            return 0;
         }
     }
 

@@ -108,7 +108,8 @@ public final class JournalReader implements AutoCloseable
      * @param idle      how to wait between attempts.
      * @return the reader.
      * @throws JournalConfigurationException when no journal appeared within the timeout (naming the directory and
-     *                                       the wait), or the JVM lacks the flag Varve needs.
+     *                                       the wait), the path is a regular file, or the JVM lacks the flag Varve
+     *                                       needs.
      * @throws JournalCorruptionException    when its metadata file is damaged or of an unknown format version.
      * @throws io.varve.journal.JournalClosedException when the thread is interrupted while waiting.
      */
@@ -128,6 +129,11 @@ public final class JournalReader implements AutoCloseable
         idle.reset();
         while (!MetadataFile.exists(directory))
         {
+            if (Files.exists(directory) && !Files.isDirectory(directory))
+            {
+                throw new JournalConfigurationException("not a journal: a file, not a directory: directory=" +
+                    directory);
+            }
             if (System.nanoTime() - start >= timeoutNanos)
             {
                 throw new JournalConfigurationException("not a journal after waiting " + timeout + ": no " +

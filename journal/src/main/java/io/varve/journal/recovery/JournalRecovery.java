@@ -396,8 +396,9 @@ public final class JournalRecovery
             if (bases[segment] + FIRST_FRAME >= durable)
             {
                 // no durable frame in it: a first segment whose creation never completed
-                deleteFrom(segment);
-                return new RecoveredTail(bases[segment], FIRST_FRAME, false, 0, 0, metadataFirstSequence(), 0);
+                final long base = bases[segment];
+                deleteFrom(segment); // shortens bases
+                return new RecoveredTail(base, FIRST_FRAME, false, 0, 0, metadataFirstSequence(), 0);
             }
             policy.damaged(scan.path, 0, problem, true);
             if (segment == 0)

@@ -503,8 +503,10 @@ public final class Appender implements AutoCloseable
         tailOffset = offset;
         indexEntry = entries;
         nextIndexOffset = nextIndexedOffset;
-        rollDeadline = segmentMaxAgeNanos == 0 ? Long.MAX_VALUE :
-            SegmentDescriptor.creationTime(mapping.segment().buffer()) + segmentMaxAgeNanos;
+        final long creationTime = SegmentDescriptor.creationTime(mapping.segment().buffer());
+        // a bound so far away that the deadline overflows is no bound
+        rollDeadline = segmentMaxAgeNanos == 0 || creationTime > Long.MAX_VALUE - segmentMaxAgeNanos ?
+            Long.MAX_VALUE : creationTime + segmentMaxAgeNanos;
         syncer.activate(mapping);
     }
 
