@@ -168,10 +168,14 @@ class JournalVerifierTest
         assertEquals(Verdict.DAMAGED, results.get(0).verdict());
         assertEquals(10, results.get(0).records(), "the records before the damage");
         long later = 0;
-        for (int i = 1; i < results.size() - 1; i++)
+        for (int i = 1; i < results.size(); i++)
         {
-            assertEquals(Verdict.INTACT, results.get(i).verdict(), results.get(i).toString());
-            later += results.get(i).records();
+            // the segment prepared ahead is there or not, as the background preparer got to it before close
+            if (results.get(i).verdict() != Verdict.ALLOCATED_AHEAD)
+            {
+                assertEquals(Verdict.INTACT, results.get(i).verdict(), results.get(i).toString());
+                later += results.get(i).records();
+            }
         }
         final long inFirst = positions.stream().filter((p) -> p < SEGMENT_LENGTH).count();
         assertEquals(2000 - inFirst, later, "every record of the later segments was read");
