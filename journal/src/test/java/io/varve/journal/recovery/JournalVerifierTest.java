@@ -132,9 +132,11 @@ class JournalVerifierTest
         write(1000, true);
         final VerifyReport report = verify();
         assertFalse(report.hasErrors(), report.toString());
-        assertEquals(1, report.allocatedAhead(), report.toString());
-        assertEquals(report.segmentResults().size() - 1, report.segments(), report.toString());
-        assertEquals(Verdict.ALLOCATED_AHEAD,
+        // the segment prepared ahead is there when the background preparer got to it before close (nearly always)
+        final int ahead = report.allocatedAhead();
+        assertTrue(ahead == 0 || ahead == 1, report.toString());
+        assertEquals(report.segmentResults().size() - ahead, report.segments(), report.toString());
+        assertEquals(ahead == 1 ? Verdict.ALLOCATED_AHEAD : Verdict.INTACT,
             report.segmentResults().get(report.segmentResults().size() - 1).verdict());
     }
 
