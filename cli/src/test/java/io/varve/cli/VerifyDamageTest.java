@@ -6,10 +6,13 @@ import io.varve.journal.format.JournalDirectoryLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -102,8 +105,23 @@ class VerifyDamageTest
         appendRecords(3000);
         final CliRun verify = CliRun.run("verify", dir.toString());
         assertEquals(0, verify.exitCode(), verify.toString());
-        assertTrue(verify.out().contains("OK: " + countStartedSegments() + " segments (+1 allocated ahead, " +
-            "not started), 3000 records"), verify.out());
+        // the segment prepared ahead is there when the background preparer got to it before close (nearly always)
+        assertTrue(verify.out().contains("OK: " + countStartedSegments() + " segments" +
+            (segmentFiles() > countStartedSegments() ? " (+1 allocated ahead, not started)" : "") + ", 3000 records"),
+            verify.out());
+    }
+
+    private long segmentFiles()
+    {
+        try (Stream<Path> files = Files.list(dir))
+        {
+            return files.filter((f) -> f.getFileName().toString().endsWith(JournalDirectoryLayout.SEGMENT_SUFFIX))
+                .count();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     private long countStartedSegments()
@@ -132,6 +150,7 @@ class VerifyDamageTest
         assertEquals(later, verify.out().lines().filter((l) -> l.startsWith("  after the damage: ") &&
             l.contains(" intact, ")).count(), verify.out());
         assertTrue(verify.out().contains("segments after the first damaged one (00000000000000000000.seg): " +
-            later + " intact, 0 damaged, 0 torn, 0 missing, 1 allocated ahead"), verify.out());
+            later + " intact, 0 damaged, 0 torn, 0 missing, " + (segmentFiles() - later - 1) + " allocated ahead"),
+            verify.out());
     }
 }
