@@ -257,7 +257,10 @@ public final class SegmentPreparer implements Agent
     }
 
     /**
-     * {@inheritDoc}
+     * One duty cycle of the background thread: timestamps, counters, segments prepared ahead, periodic force,
+     * unmapping and retention.
+     *
+     * @return the amount of work done, 0 when idle.
      */
     public int doWork()
     {
@@ -332,7 +335,9 @@ public final class SegmentPreparer implements Agent
     }
 
     /**
-     * {@inheritDoc}
+     * Name of the agent, for its thread and its errors.
+     *
+     * @return the role name.
      */
     public String roleName()
     {
