@@ -86,9 +86,7 @@ final class RepairCommand implements Callable<Integer>
         }
         if (!report.droppedAnything())
         {
-            parent.out.println("OK: nothing to repair; the journal ends at position " + report.endPosition() +
-                ", next sequence " + report.nextSequence());
-            return VarveCommand.OK;
+            return nothingToRepair(report);
         }
         print("WOULD DROP", report);
         parent.out.println("nothing was changed; run 'varve repair --apply " + directory + "' to repair");
@@ -115,15 +113,20 @@ final class RepairCommand implements Callable<Integer>
         }
         if (!report.droppedAnything())
         {
-            parent.out.println("OK: nothing to repair; the journal ends at position " + report.endPosition() +
-                ", next sequence " + report.nextSequence());
-            return VarveCommand.OK;
+            return nothingToRepair(report);
         }
         print("DROPPED", report);
         if (report.repairLog() != null)
         {
             parent.out.println("recorded in " + report.repairLog());
         }
+        return VarveCommand.OK;
+    }
+
+    private int nothingToRepair(final RecoveryReport report)
+    {
+        parent.out.println("OK: nothing to repair; the journal ends at position " + report.endPosition() +
+            ", next sequence " + report.nextSequence());
         return VarveCommand.OK;
     }
 
