@@ -472,7 +472,9 @@ public final class JournalRecovery
             for (int i = from; i < bases.length; i++)
             {
                 final int status = headers.open(bases[i]);
-                if (status == SegmentFrames.NOT_STARTED)
+                // a file shorter than a header was being created when the writer died: never started either
+                if (status == SegmentFrames.NOT_STARTED || (status == SegmentFrames.DAMAGED &&
+                    segmentPath(bases[i]).toFile().length() < SegmentDescriptor.HEADER_LENGTH))
                 {
                     // the segment being prepared ahead of the writer, or prepared: never started, and only the last
                     // file may be one; the scan decides whether to keep it
