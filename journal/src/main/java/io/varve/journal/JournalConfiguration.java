@@ -4,6 +4,7 @@ import io.varve.journal.format.IndexDescriptor;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
 /**
  * Names and defaults of the journal's settings. Each default can be changed with a system property of the given
@@ -64,6 +65,11 @@ public final class JournalConfiguration
     public static final String PRE_TOUCH_PROP_NAME = "varve.segment.pretouch";
     /** Default: pre-touch on. */
     public static final boolean PRE_TOUCH_DEFAULT = true;
+
+    /** How the writer puts frames into segment files: {@code MAPPED} or {@code POSITIONAL}. */
+    public static final String WRITE_MODE_PROP_NAME = "varve.write.mode";
+    /** Default: mapped. */
+    public static final WriteMode WRITE_MODE_DEFAULT = WriteMode.MAPPED;
 
     /**
      * Whether the background thread prepares the next segment before the appender needs it. On, a journal holds one
@@ -195,6 +201,30 @@ public final class JournalConfiguration
     {
         final String value = System.getProperty(PRE_TOUCH_PROP_NAME);
         return value == null ? PRE_TOUCH_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    /**
+     * Write mode from the system property or the default.
+     *
+     * @return the mode.
+     * @throws JournalConfigurationException when the property names no mode.
+     */
+    public static WriteMode writeMode()
+    {
+        final String value = System.getProperty(WRITE_MODE_PROP_NAME);
+        if (value == null)
+        {
+            return WRITE_MODE_DEFAULT;
+        }
+        try
+        {
+            return WriteMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new JournalConfigurationException(
+                WRITE_MODE_PROP_NAME + " must be MAPPED or POSITIONAL: " + WRITE_MODE_PROP_NAME + "=" + value, ex);
+        }
     }
 
     /**

@@ -49,6 +49,7 @@ public final class JournalContext
     private boolean preTouch = JournalConfiguration.preTouch();
     private boolean exactTimestamps = JournalConfiguration.exactTimestamps();
     private boolean prepareAhead = JournalConfiguration.prepareAhead();
+    private WriteMode writeMode = JournalConfiguration.writeMode();
     private Duration segmentMaxAge = JournalConfiguration.segmentMaxAge();
     private EpochNanoClock clock;
     private ThreadFactory threadFactory;
@@ -472,6 +473,33 @@ public final class JournalContext
     public boolean prepareAhead()
     {
         return prepareAhead;
+    }
+
+    /**
+     * How the writer puts frames into segment files; see {@link WriteMode}. A setting of the writer's session, not of
+     * the journal: a journal written in one mode may be reopened in the other.
+     *
+     * @param writeMode the mode.
+     * @return this.
+     */
+    public JournalContext writeMode(final WriteMode writeMode)
+    {
+        if (writeMode == null)
+        {
+            throw new JournalConfigurationException("writeMode must be MAPPED or POSITIONAL: writeMode=null");
+        }
+        this.writeMode = writeMode;
+        return this;
+    }
+
+    /**
+     * How the writer puts frames into segment files.
+     *
+     * @return the mode.
+     */
+    public WriteMode writeMode()
+    {
+        return writeMode;
     }
 
     /**

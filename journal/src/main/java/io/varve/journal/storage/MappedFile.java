@@ -67,18 +67,12 @@ public final class MappedFile implements AutoCloseable
     }
 
     /**
-     * Write one byte of zero into every page, so the page faults happen now, on this thread, and not later on the
-     * writer's. Reading would not do: the first write to a shared mapping faults again to mark the page dirty.
-     *
-     * @param pageSize bytes per page.
+     * Populate the page tables of the whole mapping for writing, so the page faults happen now, on this thread, and
+     * not later on the writer's; see {@link PageTables}.
      */
-    public void preTouch(final int pageSize)
+    public void preTouch()
     {
-        final int length = buffer.capacity();
-        for (int offset = 0; offset < length; offset += pageSize)
-        {
-            buffer.compareAndSetInt(offset, 0, 0);
-        }
+        PageTables.populateWrite(buffer.addressOffset(), buffer.capacity());
     }
 
     /**

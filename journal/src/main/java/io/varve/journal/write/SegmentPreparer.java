@@ -25,7 +25,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SegmentPreparer implements Agent
 {
-    private static final int PAGE_SIZE = 4096;
 
     private final JournalDirectory directory;
     private final int segmentLength;
@@ -130,7 +129,7 @@ public final class SegmentPreparer implements Agent
             IndexDescriptor.writeHeader(index.buffer(), basePosition, journalId, indexInterval);
             if (preTouch)
             {
-                segment.preTouch(PAGE_SIZE);
+                segment.preTouch();
             }
             directory.fsync();
             return new SegmentMapping(basePosition, segment, index);
