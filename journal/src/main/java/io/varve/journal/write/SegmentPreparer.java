@@ -25,7 +25,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SegmentPreparer implements Agent
 {
-
     private final JournalDirectory directory;
     private final int segmentLength;
     private final int indexInterval;
