@@ -81,6 +81,8 @@ public final class BenchmarkSuite
         probe.start();
         out.printf("cross-core round trip %.0f ns (best %.0f), load %s%n",
             roundTripStart[0], roundTripStart[1], loadStart);
+        out.println(probe.probePageFaults(results, data, arguments.getLong("page-fault-mib",
+            plan.pageFaultMebibytes())));
         try
         {
             final List<Workload> workloads = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.varve.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What the machine was while the suite ran: JDK, CPU, memory, kernel, file system, load, the share of CPU time
  * the hypervisor stole, and the cross-core round trip, which on this kind of VM swings ~4x within minutes and
- * moves every cross-thread figure with it.
+ * moves every cross-thread figure with it; and what a page fault costs here ({@link #probePageFaults}), which is
+ * what a fresh process pays to first touch a mapped journal.
  * <p>
  * Threading: one thread, which starts two more for the round trip.
  */
@@ -23,8 +25,15 @@ public final class MachineProbe
     private static final int ROUND_TRIP_BATCHES = 25;
     private static final int ROUND_TRIPS_PER_BATCH = 20_000;
     private static final int STEAL_FIELD = 8;
+    private static final String PROBE_SOURCE = "page_fault_probe.c";
+    private static final String PROBE_MARKER = "PAGE_FAULTS ";
+    private static final long PROBE_TIMEOUT_SECONDS = 300;
+
+    /** Label of the page-fault row in the machine facts. */
+    public static final String PAGE_FAULTS = "Page faults";
 
     private long[] startTicks;
+    private String pageFaults = "page-fault probe: not run";
 
     /**
      * Facts that do not change during a run.
@@ -50,7 +59,125 @@ public final class MachineProbe
         {
             facts.put("File system", "unknown: " + ex);
         }
+        facts.put(PAGE_FAULTS, pageFaults);
         return facts;
+    }
+
+    /**
+     * Measure page-fault costs with the C probe kept in the bench module ({@code src/main/c/page_fault_probe.c}):
+     * compile it with {@code cc -O2} into the results folder and run it on a file in the data directory, which
+     * stays in the page cache (the point is the mapping and page-table cost, not disk reads). Without a C
+     * compiler the probe is not run and the summary says so.
+     *
+     * @param results       folder the probe is compiled into.
+     * @param dataDirectory where the probe's file goes (the disk being measured).
+     * @param mebibytes     size of each region the probe touches.
+     * @return the line the summary shows.
+     */
+    public String probePageFaults(final Path results, final Path dataDirectory, final long mebibytes)
+    {
+        final Path compiler = findOnPath("cc");
+        if (compiler == null)
+        {
+            pageFaults = "page-fault probe: not run (no C compiler)";
+            return pageFaults;
+        }
+        try
+        {
+            final Path folder = Files.createDirectories(results.resolve("page-fault-probe"));
+            final Path source = folder.resolve(PROBE_SOURCE);
+            try (InputStream in = MachineProbe.class.getResourceAsStream(PROBE_SOURCE))
+            {
+                if (in == null)
+                {
+                    throw new IOException("resource " + PROBE_SOURCE + " missing from the class path");
+                }
+                Files.write(source, in.readAllBytes());
+            }
+            final Path binary = folder.resolve("page_fault_probe");
+            run(List.of(compiler.toString(), "-O2", "-o", binary.toString(), source.toString()));
+            final String output = run(List.of(binary.toString(),
+                dataDirectory.resolve("page-fault-probe.dat").toString(), Long.toString(mebibytes)));
+            Files.writeString(folder.resolve("output.txt"), output);
+            pageFaults = describePageFaults(output);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            pageFaults = "page-fault probe: failed (" + ex.getMessage() + ")";
+        }
+        return pageFaults;
+    }
+
+    /**
+     * The summary's line for the probe's output.
+     *
+     * @param output of the probe: a line {@code PAGE_FAULTS mib=.. page=.. anon_write=.. file_write=..
+     *               cached_read=.. populate=..}.
+     * @return the line, or why there is none.
+     */
+    public static String describePageFaults(final String output)
+    {
+        for (final String line : output.split("\n"))
+        {
+            if (line.startsWith(PROBE_MARKER))
+            {
+                final Map<String, String> fields = new LinkedHashMap<>();
+                for (final String field : line.substring(PROBE_MARKER.length()).trim().split("\\s+"))
+                {
+                    final int equals = field.indexOf('=');
+                    fields.put(field.substring(0, equals), field.substring(equals + 1));
+                }
+                return "first write to fresh anonymous memory " + fields.get("anon_write") +
+                    " ns/page; first write to a fresh file page (shared mapping) " + fields.get("file_write") +
+                    " ns/page; first read of a cached file page through a new mapping " + fields.get("cached_read") +
+                    " ns/page; mmap(MAP_POPULATE) of the cached file " + fields.get("populate") + " ns/page (" +
+                    fields.get("mib") + " MiB, " + fields.get("page") + "-byte pages, page_fault_probe.c)";
+            }
+        }
+        return "page-fault probe: no result in its output: " + output.trim();
+    }
+
+    private static String run(final List<String> command) throws IOException
+    {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try
+        {
+            final String output = new String(process.getInputStream().readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+            if (!process.waitFor(PROBE_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+                throw new IOException("timed out: " + command);
+            }
+            if (process.exitValue() != 0)
+            {
+                throw new IOException("exit " + process.exitValue() + " from " + command + ": " + output.trim());
+            }
+            return output;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + command, ex);
+        }
+    }
+
+    private static Path findOnPath(final String name)
+    {
+        final String path = System.getenv("PATH");
+        if (path == null)
+        {
+            return null;
+        }
+        for (final String entry : path.split(java.io.File.pathSeparator))
+        {
+            final Path candidate = Path.of(entry.isEmpty() ? "." : entry, name);
+            if (Files.isExecutable(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /**

@@ -23,6 +23,11 @@ import java.util.List;
  * @param recoveryBytes         journal size of the recovery workload.
  * @param recoverySizes         record sizes of the recovery workload.
  * @param recoveryRounds        repetitions of the recovery workload.
+ * @param pageFaultMebibytes    size of each region the page-fault probe touches.
+ * @param replayRecords         64-byte records of the fresh-process replay and second-tailer workloads.
+ * @param liveRecords           64-byte records the writer appends in the live cross-process tail workload.
+ * @param allWriteModes         whether every Varve append and durable column also runs with
+ *                              {@code WriteMode.POSITIONAL}; otherwise only the main ones do.
  */
 public record SuitePlan(
     String name,
@@ -40,7 +45,11 @@ public record SuitePlan(
     double latencySeconds,
     long recoveryBytes,
     List<Integer> recoverySizes,
-    int recoveryRounds)
+    int recoveryRounds,
+    long pageFaultMebibytes,
+    long replayRecords,
+    long liveRecords,
+    boolean allWriteModes)
 {
     /**
      * The short suite.
@@ -50,7 +59,7 @@ public record SuitePlan(
     public static SuitePlan quick()
     {
         return new SuitePlan("quick", List.of("64", "1024"), List.of("64"), 2, 1, 500, 2, 750, 256L << 20, "warm",
-            true, 1, 4, 1L << 30, List.of(64), 1);
+            true, 1, 4, 1L << 30, List.of(64), 1, 512, 4_000_000, 10_000_000, false);
     }
 
     /**
@@ -62,7 +71,7 @@ public record SuitePlan(
     {
         final List<String> sizes = List.of("64", "256", "1024", "4096");
         return new SuitePlan("full", sizes, sizes, 3, 3, 2000, 5, 2000, 1L << 30, "warm", true, 5, 30, 1L << 30,
-            List.of(64, 1024), 3);
+            List.of(64, 1024), 3, 512, 16_000_000, 50_000_000, true);
     }
 
     /**
@@ -73,6 +82,6 @@ public record SuitePlan(
     public static SuitePlan smoke()
     {
         return new SuitePlan("smoke", List.of("64"), List.of("64"), 1, 0, 100, 1, 100, 8L << 20, "off", false,
-            0.1, 0.2, 16L << 20, List.of(64), 1);
+            0.1, 0.2, 16L << 20, List.of(64), 1, 32, 100_000, 200_000, false);
     }
 }
