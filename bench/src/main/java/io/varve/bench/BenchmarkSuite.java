@@ -1,6 +1,7 @@
 package io.varve.bench;
 
 import io.varve.bench.latency.LatencySuite;
+import io.varve.bench.reader.ReaderSuite;
 import io.varve.bench.recovery.RecoverySuite;
 
 import java.io.IOException;
@@ -25,8 +26,10 @@ import java.util.Set;
  * </pre>
  * Options: {@code --out=DIR} (default {@code results/DATE-MODE}), {@code --dir=DIR} where benchmarks write
  * (default under java.io.tmpdir; use the disk you want measured), {@code --only=a,b} to run some parts only:
- * workload ids ({@code append}, {@code tail}, {@code pipeline}, {@code durable}, {@code append-cold}), {@code latency},
- * {@code recovery}; {@code --redraw=DIR} draws the charts of a results folder again from its histogram files.
+ * workload ids ({@code append}, {@code tail}, {@code pipeline}, {@code durable}, {@code append-cold},
+ * {@code replay-fresh}, {@code tail-second}, {@code tail-live}), {@code latency}, {@code recovery};
+ * {@code --page-fault-mib=N} sizes the page-fault probe (default 512, 32 with {@code --smoke});
+ * {@code --redraw=DIR} draws the charts of a results folder again from its histogram files.
  * <p>
  * Threading: main thread; JMH forks and child JVMs do the measuring.
  */
@@ -97,6 +100,23 @@ public final class BenchmarkSuite
                     samples.addAll(throughput.run(workload));
                 }
             }
+            final Set<String> readerIds = new java.util.LinkedHashSet<>();
+            for (final Workload workload : ReaderSuite.workloads())
+            {
+                if (only.isEmpty() || only.contains(workload.id()))
+                {
+                    workloads.add(workload);
+                    readerIds.add(workload.id());
+                }
+            }
+            List<ReaderSuite.LiveResult> live = List.of();
+            if (!readerIds.isEmpty())
+            {
+                out.println("Readers across processes: " + String.join(", ", readerIds));
+                final ReaderSuite.Results reader = new ReaderSuite(plan, results, data, out).run(readerIds);
+                samples.addAll(reader.samples());
+                live = reader.live();
+            }
             List<LatencySuite.LatencyRun> latency = List.of();
             if (only.isEmpty() || only.contains("latency"))
             {
@@ -114,7 +134,7 @@ public final class BenchmarkSuite
             final long seconds = ChronoUnit.SECONDS.between(started, Instant.now());
             final RunFacts facts = new RunFacts(plan, command, started.toString(), seconds, probe.describe(data),
                 steal, roundTripStart, roundTripEnd, loadStart, MachineProbe.loadAverage());
-            new SummaryReport(facts, workloads, samples, latency, recovery).write(results);
+            new SummaryReport(facts, workloads, samples, latency, recovery, live).write(results);
             out.printf("done in %d min %d s: %s%n", seconds / 60, seconds % 60, results.resolve("summary.md"));
         }
         finally

@@ -4,6 +4,8 @@ import io.varve.bench.latency.HistogramFiles;
 import io.varve.bench.latency.LatencyChart;
 import io.varve.bench.latency.LatencyScenario;
 import io.varve.bench.latency.LatencySuite;
+import io.varve.bench.reader.LiveTailMain;
+import io.varve.bench.reader.ReaderSuite;
 import io.varve.bench.recovery.RecoverySuite;
 import org.HdrHistogram.Histogram;
 
@@ -38,6 +40,7 @@ public final class SummaryReport
     private final List<Sample> samples;
     private final List<LatencySuite.LatencyRun> latencyRuns;
     private final List<RecoverySuite.RecoveryResult> recoveryResults;
+    private final List<ReaderSuite.LiveResult> liveResults;
 
     /**
      * A report.
@@ -47,19 +50,22 @@ public final class SummaryReport
      * @param samples         of the JMH workloads.
      * @param latencyRuns     of the latency suite.
      * @param recoveryResults of the recovery suite.
+     * @param liveResults     lag figures of the live cross-process tail workload.
      */
     public SummaryReport(
         final RunFacts facts,
         final List<Workload> workloads,
         final List<Sample> samples,
         final List<LatencySuite.LatencyRun> latencyRuns,
-        final List<RecoverySuite.RecoveryResult> recoveryResults)
+        final List<RecoverySuite.RecoveryResult> recoveryResults,
+        final List<ReaderSuite.LiveResult> liveResults)
     {
         this.facts = facts;
         this.workloads = workloads;
         this.samples = samples;
         this.latencyRuns = latencyRuns;
         this.recoveryResults = recoveryResults;
+        this.liveResults = liveResults;
     }
 
     /**
@@ -107,9 +113,14 @@ public final class SummaryReport
             .append(Stats.decimal(facts.roundTripEnd()[1], 0)).append(") at the end; load average ")
             .append(facts.loadStart()).append(" at the start, ").append(facts.loadEnd()).append(" at the end |\n\n");
         md.append(targets());
+        md.append(readerTargets());
         for (final Workload workload : workloads)
         {
             md.append(throughputTable(workload));
+            if (workload.id().equals(ReaderSuite.TAIL_LIVE))
+            {
+                md.append(liveTable());
+            }
         }
         md.append(latencyTables(charts));
         md.append(recoveryTable());
@@ -144,6 +155,12 @@ public final class SummaryReport
                 md.append(SEPARATOR).append(Stats.ratio(ratio(workload.id(), row, ratio)));
             }
             md.append(" |\n");
+        }
+        if (samples.stream().noneMatch((s) -> s.workload().equals(workload.id()) &&
+            !Double.isNaN(s.bytesPerRecord())))
+        {
+            // Harness workloads in child JVMs: no JMH, so no allocation figures.
+            return md.append('\n').toString();
         }
         md.append("\nAllocation, bytes per record (JMH `-prof gc` B/op over records per operation, median):\n\n| ")
             .append(workload.rowParam());
@@ -244,6 +261,70 @@ public final class SummaryReport
             .append("after a SIGKILL, Aeron Archive refuses to start (\"active mark file detected\") until its mark ")
             .append("file's heartbeat is stale; the open time includes retrying every 50 ms until it starts.\n\n")
             .toString();
+    }
+
+    private String liveTable()
+    {
+        final StringBuilder md = new StringBuilder("Live tailer lag, records the writer had published minus records ")
+            .append("the tailer had read, sampled every ").append(LiveTailMain.SAMPLE_INTERVAL_NANOS / 1000)
+            .append(" us while the writer wrote (resolution ").append(LiveTailMain.PUBLISH_EVERY)
+            .append(" records); one line per run:\n\n")
+            .append("| system | round | writer, msg/s | delivered, msg/s | samples | lag p50 | lag p99 | lag max ")
+            .append("| first quarter p50 | last quarter p50 | lag grows |\n")
+            .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (final ReaderSuite.LiveResult live : liveResults)
+        {
+            md.append("| ").append(live.system().displayName()).append(SEPARATOR).append(live.round())
+                .append(SEPARATOR).append(String.format(Locale.ROOT, "%,.0f", live.writerPerSecond()))
+                .append(SEPARATOR).append(String.format(Locale.ROOT, "%,.0f", live.deliveredPerSecond()))
+                .append(SEPARATOR).append(live.samples())
+                .append(SEPARATOR).append(live.lagP50()).append(SEPARATOR).append(live.lagP99())
+                .append(SEPARATOR).append(live.lagMax()).append(SEPARATOR).append(live.firstQuarterLagP50())
+                .append(SEPARATOR).append(live.lastQuarterLagP50()).append(SEPARATOR)
+                .append(live.lagGrows() ? "**yes**" : "no").append(" |\n");
+        }
+        return md.append('\n').toString();
+    }
+
+    private String readerTargets()
+    {
+        final StringBuilder md = new StringBuilder("## Targets of issue 13\n\n")
+            .append("| target | measured | |\n|---|---:|---|\n");
+        target(md, "fresh-process replay 64 B, first pass >= 1.5x Chronicle's first pass", ratio(
+            ReaderSuite.REPLAY_FRESH, ReaderSuite.SIZE,
+            new Workload.Ratio(ReaderSuite.VARVE_FRESH, ReaderSuite.CHRONICLE_FRESH)), 1.5, true, "x");
+        target(md, "second tailer in the same reader >= 2x Chronicle's second tailer", ratio(
+            ReaderSuite.TAIL_SECOND, ReaderSuite.SIZE,
+            new Workload.Ratio(ReaderSuite.VARVE_SECOND, ReaderSuite.CHRONICLE_SECOND)), 2, true, "x");
+        target(md, "tail read 64 B, later passes >= 2x Chronicle tailer", ratio("tail", "64",
+            new Workload.Ratio("Varve tailer, CRC checked", "Chronicle tailer")), 2, true, "x");
+        final List<ReaderSuite.LiveResult> varveLive = liveResults.stream()
+            .filter((r) -> r.system() == BenchSystem.VARVE).toList();
+        target(md, "live tailer keeps up: Varve runs whose lag grows (last quarter p50 > max(2x first, " +
+            ReaderSuite.LiveResult.LAG_FLOOR + ") records)", varveLive.isEmpty() ? Double.NaN :
+            varveLive.stream().filter(ReaderSuite.LiveResult::lagGrows).count(), 0, false, " runs");
+        for (final String mode : List.of("", Workloads.POSITIONAL_SUFFIX))
+        {
+            final String append = Workloads.VARVE_APPEND + mode;
+            target(md, "append 64 B" + mode + " >= 2x Chronicle DocumentContext", ratio("append", "64",
+                new Workload.Ratio(append, Workloads.CHRONICLE_DOCUMENT)), 2, true, "x");
+            target(md, "append 64 B" + mode + " >= 1.2x Aeron Archive recording", ratio("append", "64",
+                new Workload.Ratio(append, Workloads.AERON_RECORDING)), 1.2, true, "x");
+            target(md, "append 1 KiB" + mode + " >= 1.5x Chronicle DocumentContext", ratio("append", "1024",
+                new Workload.Ratio(append, Workloads.CHRONICLE_DOCUMENT)), 1.5, true, "x");
+            target(md, "append 1 KiB" + mode + " >= 1.2x Aeron Archive recording", ratio("append", "1024",
+                new Workload.Ratio(append, Workloads.AERON_RECORDING)), 1.2, true, "x");
+            target(md, "durable group commit, streaming (ring, 1 producer)" + mode + " >= 1.0x " +
+                Workloads.AERON_FSYNC, ratio("durable", Workloads.SMALL,
+                new Workload.Ratio(Workloads.RING_STREAMING + mode, Workloads.AERON_FSYNC)), 1, true, "x");
+            target(md, "durable closed loop, sync per " + Workloads.GROUP_COMMIT_BATCH + mode + " >= 0.7x " +
+                Workloads.AERON_FSYNC, ratio("durable", Workloads.SMALL,
+                new Workload.Ratio(Workloads.GROUP_COMMIT + mode, Workloads.AERON_FSYNC)), 0.7, true, "x");
+            target(md, "durable closed loop, ring per " + Workloads.GROUP_COMMIT_BATCH + " (1 producer)" + mode +
+                " >= 0.7x " + Workloads.AERON_FSYNC, ratio("durable", Workloads.SMALL,
+                new Workload.Ratio(Workloads.RING_GROUP_COMMIT + mode, Workloads.AERON_FSYNC)), 0.7, true, "x");
+        }
+        return md.append('\n').toString();
     }
 
     private String targets()
@@ -367,7 +448,7 @@ public final class SummaryReport
         {
             throw new UncheckedIOException("cannot read histograms in " + results, ex);
         }
-        return new SummaryReport(null, List.of(), List.of(), runs, List.of()).writeCharts(results.resolve("charts"));
+        return new SummaryReport(null, List.of(), List.of(), runs, List.of(), List.of()).writeCharts(results.resolve("charts"));
     }
 
     private List<String> writeCharts(final Path directory)

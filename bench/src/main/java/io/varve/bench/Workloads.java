@@ -9,6 +9,8 @@ import io.varve.bench.jmh.VarveDurableBenchmark;
 import io.varve.bench.jmh.VarveRingBenchmark;
 import io.varve.bench.jmh.VarveTailBenchmark;
 
+import io.varve.journal.WriteMode;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +33,26 @@ public final class Workloads
     /** Payload size of the durable and cold workloads. */
     public static final String SMALL = "64";
 
-    private static final String VARVE_APPEND = "Varve append";
-    private static final String VARVE_CLAIM = "Varve claim/commit";
-    private static final String CHRONICLE_DOCUMENT = "Chronicle DocumentContext";
-    private static final String AERON_RECORDING = "Aeron Archive recording";
+    /** JMH parameter of the Varve write benchmarks that picks the {@link WriteMode}. */
+    public static final String WRITE_MODE_PARAM = "writeMode";
+    /** Label suffix of a Varve column's {@link WriteMode#POSITIONAL} twin. */
+    public static final String POSITIONAL_SUFFIX = ", POSITIONAL";
+    /** Column: Varve's copying append, CRC32C on. */
+    public static final String VARVE_APPEND = "Varve append";
+    /** Column: Varve's claim/commit, CRC32C on. */
+    public static final String VARVE_CLAIM = "Varve claim/commit";
+    /** Column: Chronicle Queue's writing document. */
+    public static final String CHRONICLE_DOCUMENT = "Chronicle DocumentContext";
+    /** Column: Aeron Archive's recorded publication. */
+    public static final String AERON_RECORDING = "Aeron Archive recording";
+    /** Column: Varve group commit, closed loop. */
+    public static final String GROUP_COMMIT = "Varve BATCH, sync per " + GROUP_COMMIT_BATCH;
+    /** Column: Varve ring group commit, one producer, closed loop. */
+    public static final String RING_GROUP_COMMIT = "Varve ring BATCH, 1 producer";
+    /** Column: Varve ring group commit, one producer, streaming. */
+    public static final String RING_STREAMING = "Varve ring BATCH, 1 producer streaming";
+    /** Column: Aeron Archive recording with its recorder forcing what it writes. */
+    public static final String AERON_FSYNC = "Aeron Archive fileSyncLevel=1";
 
     private Workloads()
     {
@@ -49,10 +67,10 @@ public final class Workloads
     public static List<Workload> of(final SuitePlan plan)
     {
         final List<Workload> workloads = new ArrayList<>();
-        workloads.add(append(plan.appendSizes(), null, 0));
+        workloads.add(append(plan.appendSizes(), null, 0, plan.allWriteModes()));
         workloads.add(tail(plan.tailSizes()));
         workloads.add(pipeline());
-        workloads.add(durable());
+        workloads.add(durable(plan.allWriteModes()));
         if (plan.coldRound())
         {
             workloads.add(coldAppend());
@@ -60,26 +78,70 @@ public final class Workloads
         return workloads;
     }
 
-    private static Workload append(final List<String> sizes, final String memory, final int rounds)
+    private static Workload append(
+        final List<String> sizes, final String memory, final int rounds, final boolean allWriteModes)
     {
         final String varve = VarveAppendBenchmark.class.getName();
-        return new Workload("append", "Append from one thread, msg/s", "msg/s", "size", sizes, List.of(
-            column(VARVE_APPEND, BenchSystem.VARVE, varve + ".append", Map.of("checksums", "true"), 1),
-            column("Varve append, no CRC", BenchSystem.VARVE, varve + ".append", Map.of("checksums", "false"), 1),
-            column(VARVE_CLAIM, BenchSystem.VARVE, varve + ".claim", Map.of("checksums", "true"), 1),
-            column("Varve claim/commit, no CRC", BenchSystem.VARVE, varve + ".claim", Map.of("checksums", "false"), 1),
-            column("Chronicle writeBytes", BenchSystem.CHRONICLE,
-                ChronicleAppendBenchmark.class.getName() + ".writeBytes", Map.of(), 1),
-            column(CHRONICLE_DOCUMENT, BenchSystem.CHRONICLE,
-                ChronicleAppendBenchmark.class.getName() + ".documentContext", Map.of(), 1),
-            column(AERON_RECORDING, BenchSystem.AERON, AeronRecordingBenchmark.class.getName() + ".offer",
-                Map.of("fileSyncLevel", "0"), 1)),
-            List.of(
-                new Workload.Ratio(VARVE_APPEND, CHRONICLE_DOCUMENT),
-                new Workload.Ratio(VARVE_APPEND, AERON_RECORDING),
-                new Workload.Ratio(VARVE_CLAIM, CHRONICLE_DOCUMENT),
-                new Workload.Ratio(VARVE_CLAIM, AERON_RECORDING)),
+        final Map<String, String> crc = Map.of("checksums", "true");
+        final Map<String, String> noCrc = Map.of("checksums", "false");
+        final List<Workload.Column> columns = new ArrayList<>();
+        varve(columns, VARVE_APPEND, varve + ".append", crc, 1, true);
+        varve(columns, "Varve append, no CRC", varve + ".append", noCrc, 1, allWriteModes);
+        varve(columns, VARVE_CLAIM, varve + ".claim", crc, 1, true);
+        varve(columns, "Varve claim/commit, no CRC", varve + ".claim", noCrc, 1, allWriteModes);
+        columns.add(column("Chronicle writeBytes", BenchSystem.CHRONICLE,
+            ChronicleAppendBenchmark.class.getName() + ".writeBytes", Map.of(), 1));
+        columns.add(column(CHRONICLE_DOCUMENT, BenchSystem.CHRONICLE,
+            ChronicleAppendBenchmark.class.getName() + ".documentContext", Map.of(), 1));
+        columns.add(column(AERON_RECORDING, BenchSystem.AERON, AeronRecordingBenchmark.class.getName() + ".offer",
+            Map.of("fileSyncLevel", "0"), 1));
+        final List<Workload.Ratio> ratios = new ArrayList<>();
+        for (final String label : List.of(VARVE_APPEND, VARVE_CLAIM))
+        {
+            for (final String mode : List.of(label, positional(label)))
+            {
+                ratios.add(new Workload.Ratio(mode, CHRONICLE_DOCUMENT));
+                ratios.add(new Workload.Ratio(mode, AERON_RECORDING));
+            }
+        }
+        return new Workload("append", "Append from one thread, msg/s", "msg/s", "size", sizes, columns, ratios,
             memory, rounds);
+    }
+
+    /**
+     * The label of a Varve column's {@link WriteMode#POSITIONAL} twin.
+     *
+     * @param label of the column, which writes {@link WriteMode#MAPPED}.
+     * @return the twin's label.
+     */
+    public static String positional(final String label)
+    {
+        return label + POSITIONAL_SUFFIX;
+    }
+
+    // A Varve column in WriteMode.MAPPED, the default, and, when asked, its WriteMode.POSITIONAL twin: every Varve
+    // column of the write benchmarks names its mode, or JMH would run both modes in one fork.
+    private static void varve(
+        final List<Workload.Column> columns,
+        final String label,
+        final String benchmark,
+        final Map<String, String> params,
+        final int multiplier,
+        final boolean bothModes)
+    {
+        columns.add(column(label, BenchSystem.VARVE, benchmark, withMode(params, WriteMode.MAPPED), multiplier));
+        if (bothModes)
+        {
+            columns.add(column(positional(label), BenchSystem.VARVE, benchmark,
+                withMode(params, WriteMode.POSITIONAL), multiplier));
+        }
+    }
+
+    private static Map<String, String> withMode(final Map<String, String> params, final WriteMode mode)
+    {
+        final Map<String, String> all = new java.util.TreeMap<>(params);
+        all.put(WRITE_MODE_PARAM, mode.name());
+        return all;
     }
 
     private static Workload tail(final List<String> sizes)
@@ -111,50 +173,49 @@ public final class Workloads
         return new Workload("pipeline", "Ring pipeline: producers -> ring -> journaling thread -> journal, msg/s",
             "msg/s", "size", List.of(SMALL), List.of(
             column(direct, BenchSystem.VARVE, VarveAppendBenchmark.class.getName() + ".append",
-                Map.of("checksums", "true"), 1),
-            column(one, BenchSystem.VARVE, ring + ".pipeline1", Map.of(), 1),
-            column(two, BenchSystem.VARVE, ring + ".pipeline2", Map.of(), 1)),
+                withMode(Map.of("checksums", "true"), WriteMode.MAPPED), 1),
+            column(one, BenchSystem.VARVE, ring + ".pipeline1", withMode(Map.of(), WriteMode.MAPPED), 1),
+            column(two, BenchSystem.VARVE, ring + ".pipeline2", withMode(Map.of(), WriteMode.MAPPED), 1)),
             List.of(new Workload.Ratio(one, direct), new Workload.Ratio(two, direct)),
             null, 0);
     }
 
-    private static Workload durable()
+    private static Workload durable(final boolean allWriteModes)
     {
         final String varve = VarveDurableBenchmark.class.getName();
-        final String group = "Varve BATCH, sync per " + GROUP_COMMIT_BATCH;
+        final String ringBenchmark = VarveRingBenchmark.class.getName();
         final String largeGroup = "Varve BATCH, sync per " + LARGE_GROUP_COMMIT_BATCH;
         final String every = "Varve EVERY_RECORD";
-        final String ring = "Varve ring BATCH, 1 producer";
         final String ring2 = "Varve ring BATCH, 2 producers";
-        final String stream = "Varve ring BATCH, 1 producer streaming";
         final String stream2 = "Varve ring BATCH, 2 producers streaming";
+        final Map<String, String> batch = Map.of("batch", Integer.toString(GROUP_COMMIT_BATCH));
         final Map<String, String> window = Map.of("window", Integer.toString(DURABLE_WINDOW));
-        final String aeron = "Aeron Archive fileSyncLevel=1";
+        final List<Workload.Column> columns = new ArrayList<>();
+        varve(columns, GROUP_COMMIT, varve + ".groupCommit", batch, GROUP_COMMIT_BATCH, true);
+        varve(columns, largeGroup, varve + ".groupCommit",
+            Map.of("batch", Integer.toString(LARGE_GROUP_COMMIT_BATCH)), LARGE_GROUP_COMMIT_BATCH, allWriteModes);
+        varve(columns, every, varve + ".everyRecord", Map.of(), 1, allWriteModes);
+        varve(columns, RING_GROUP_COMMIT, ringBenchmark + ".durable1", batch, GROUP_COMMIT_BATCH, true);
+        varve(columns, ring2, ringBenchmark + ".durable2", batch, GROUP_COMMIT_BATCH, allWriteModes);
+        varve(columns, RING_STREAMING, ringBenchmark + ".durableStream1", window, 1, true);
+        varve(columns, stream2, ringBenchmark + ".durableStream2", window, 1, allWriteModes);
+        columns.add(column(AERON_FSYNC, BenchSystem.AERON, AeronRecordingBenchmark.class.getName() + ".offer",
+            Map.of("fileSyncLevel", "1"), 1));
+        final List<Workload.Ratio> ratios = new ArrayList<>();
+        for (final Workload.Column column : columns)
+        {
+            if (column.system() == BenchSystem.VARVE)
+            {
+                ratios.add(new Workload.Ratio(column.label(), AERON_FSYNC));
+            }
+        }
         return new Workload("durable", "Durable append (acknowledged after force), msg/s", "msg/s", "size",
-            List.of(SMALL), List.of(
-            column(group, BenchSystem.VARVE, varve + ".groupCommit",
-                Map.of("batch", Integer.toString(GROUP_COMMIT_BATCH)), GROUP_COMMIT_BATCH),
-            column(largeGroup, BenchSystem.VARVE, varve + ".groupCommit",
-                Map.of("batch", Integer.toString(LARGE_GROUP_COMMIT_BATCH)), LARGE_GROUP_COMMIT_BATCH),
-            column(every, BenchSystem.VARVE, varve + ".everyRecord", Map.of(), 1),
-            column(ring, BenchSystem.VARVE, VarveRingBenchmark.class.getName() + ".durable1",
-                Map.of("batch", Integer.toString(GROUP_COMMIT_BATCH)), GROUP_COMMIT_BATCH),
-            column(ring2, BenchSystem.VARVE, VarveRingBenchmark.class.getName() + ".durable2",
-                Map.of("batch", Integer.toString(GROUP_COMMIT_BATCH)), GROUP_COMMIT_BATCH),
-            column(stream, BenchSystem.VARVE, VarveRingBenchmark.class.getName() + ".durableStream1", window, 1),
-            column(stream2, BenchSystem.VARVE, VarveRingBenchmark.class.getName() + ".durableStream2", window, 1),
-            column(aeron, BenchSystem.AERON, AeronRecordingBenchmark.class.getName() + ".offer",
-                Map.of("fileSyncLevel", "1"), 1)),
-            List.of(new Workload.Ratio(group, aeron), new Workload.Ratio(largeGroup, aeron),
-                new Workload.Ratio(ring, aeron), new Workload.Ratio(ring2, aeron),
-                new Workload.Ratio(stream, aeron), new Workload.Ratio(stream2, aeron),
-                new Workload.Ratio(every, aeron)),
-            null, 0);
+            List.of(SMALL), columns, ratios, null, 0);
     }
 
     private static Workload coldAppend()
     {
-        final Workload warm = append(List.of(SMALL), "cold", 1);
+        final Workload warm = append(List.of(SMALL), "cold", 1, false);
         final List<Workload.Column> columns = new ArrayList<>();
         for (final Workload.Column column : warm.columns())
         {

@@ -6,6 +6,7 @@ import io.varve.bench.RunDirectory;
 import io.varve.journal.FsyncPolicy;
 import io.varve.journal.Journal;
 import io.varve.journal.JournalContext;
+import io.varve.journal.WriteMode;
 import io.varve.journal.write.Appender;
 import io.varve.journal.write.RecordClaim;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -48,6 +49,10 @@ public class VarveAppendBenchmark
     @Param({ "true", "false" })
     public boolean checksums;
 
+    /** How the writer puts frames into segment files: mapped stores, or positional writes to the file. */
+    @Param({ "MAPPED", "POSITIONAL" })
+    public WriteMode writeMode;
+
     private final RunDirectory runDirectory = new RunDirectory("varve-append", 1L << 30);
     private final UnsafeBuffer payload = Payload.direct(Payload.MAX_LENGTH);
     private Journal journal;
@@ -65,7 +70,8 @@ public class VarveAppendBenchmark
         journal = Journal.open(new JournalContext()
             .directory(runDirectory.open(iteration.getType() == IterationType.MEASUREMENT))
             .fsyncPolicy(FsyncPolicy.NONE)
-            .frameChecksums(checksums));
+            .frameChecksums(checksums)
+            .writeMode(writeMode));
         appender = journal.appender();
         startPosition = appender.position();
     }

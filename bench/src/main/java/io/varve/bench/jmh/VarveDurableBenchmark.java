@@ -6,6 +6,7 @@ import io.varve.bench.RunDirectory;
 import io.varve.journal.FsyncPolicy;
 import io.varve.journal.Journal;
 import io.varve.journal.JournalContext;
+import io.varve.journal.WriteMode;
 import io.varve.journal.write.Appender;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,6 +50,10 @@ public class VarveDurableBenchmark
     @Param({ "4096" })
     public int batch;
 
+    /** How the writer puts frames into segment files: mapped stores, or positional writes to the file. */
+    @Param({ "MAPPED", "POSITIONAL" })
+    public WriteMode writeMode;
+
     private final RunDirectory runDirectory = new RunDirectory("varve-durable", 512L << 20);
     private final UnsafeBuffer payload = Payload.direct(Payload.MAX_LENGTH);
     private Journal journal;
@@ -68,7 +73,8 @@ public class VarveDurableBenchmark
             FsyncPolicy.EVERY_RECORD : FsyncPolicy.BATCH;
         journal = Journal.open(new JournalContext()
             .directory(runDirectory.open(iteration.getType() == IterationType.MEASUREMENT))
-            .fsyncPolicy(policy));
+            .fsyncPolicy(policy)
+            .writeMode(writeMode));
         appender = journal.appender();
         startPosition = appender.position();
     }

@@ -5,6 +5,7 @@ import io.varve.bench.Payload;
 import io.varve.bench.RunDirectory;
 import io.varve.journal.FsyncPolicy;
 import io.varve.journal.JournalContext;
+import io.varve.journal.WriteMode;
 import io.varve.journal.format.JournalCounter;
 import io.varve.ringbuffer.JournalRing;
 import io.varve.ringbuffer.RingContext;
@@ -63,6 +64,10 @@ public class VarveRingBenchmark
     @Param({ "65536" })
     public int window;
 
+    /** How the writer puts frames into segment files: mapped stores, or positional writes to the file. */
+    @Param({ "MAPPED", "POSITIONAL" })
+    public WriteMode writeMode;
+
     private final RunDirectory runDirectory = new RunDirectory("varve-ring", 2L << 30);
     private JournalRing ring;
     private long startPosition;
@@ -80,7 +85,8 @@ public class VarveRingBenchmark
         ring = JournalRing.start(new RingContext()
             .journalContext(new JournalContext()
                 .directory(runDirectory.open(true))
-                .fsyncPolicy(durable ? FsyncPolicy.BATCH : FsyncPolicy.NONE))
+                .fsyncPolicy(durable ? FsyncPolicy.BATCH : FsyncPolicy.NONE)
+                .writeMode(writeMode))
             .multiProducer(benchmark.getThreads() > 1)
             .slotCapacity(Math.max(64, size)));
         startPosition = ring.journal().appender().position();
