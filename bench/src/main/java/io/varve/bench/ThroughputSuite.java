@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 public final class ThroughputSuite
 {
     private static final String GC_ALLOC_NORM = "gc.alloc.rate.norm";
+    /** Name of the JMH auxiliary counter in which a benchmark counts its records itself. */
+    public static final String RECORDS_COUNTER = "records";
 
     private final SuitePlan plan;
     private final Path results;
@@ -120,11 +122,16 @@ public final class ThroughputSuite
                     jmh.resolve(name + ".log"));
             }
             final RunResult run = runs.iterator().next();
-            final double score = run.getPrimaryResult().getScore() * column.multiplier();
+            // A benchmark whose operation holds a number of records known only at run time (one whole replay)
+            // counts them in a JMH auxiliary counter named RECORDS_COUNTER; the others give a fixed multiplier.
+            final Result<?> records = run.getSecondaryResults().get(RECORDS_COUNTER);
+            final double score = records != null ?
+                records.getScore() : run.getPrimaryResult().getScore() * column.multiplier();
+            final double recordsPerOperation = score / run.getPrimaryResult().getScore();
             final Result<?> allocation = run.getSecondaryResults().get(GC_ALLOC_NORM);
             // Per record, as the score is: a batch benchmark's operation is many records.
             final double bytesPerRecord = allocation == null ?
-                Double.NaN : allocation.getScore() / column.multiplier();
+                Double.NaN : allocation.getScore() / recordsPerOperation;
             progress.printf("  %-14s %-6s r%d %-34s %,16.0f %s  %8.3f B/record  (%.0f s)%n", workload.id(), row,
                 round, column.label(), score, workload.unit(), bytesPerRecord, (System.nanoTime() - start) / 1e9);
             return new Sample(workload.id(), row, column.label(), column.system(), round, score, bytesPerRecord);

@@ -155,7 +155,7 @@ public final class Workloads
             column(checked, BenchSystem.VARVE, varve, Map.of("verifyChecksums", "true"), 1),
             column(unchecked, BenchSystem.VARVE, varve, Map.of("verifyChecksums", "false"), 1),
             column(chronicle, BenchSystem.CHRONICLE, ChronicleTailBenchmark.class.getName() + ".read", Map.of(), 1),
-            column(aeron, BenchSystem.AERON, AeronReplayBenchmark.class.getName() + ".read", Map.of(), 1)),
+            column(aeron, BenchSystem.AERON, AeronReplayBenchmark.class.getName() + ".replay", Map.of(), 1)),
             List.of(
                 new Workload.Ratio(checked, chronicle),
                 new Workload.Ratio(checked, aeron),
