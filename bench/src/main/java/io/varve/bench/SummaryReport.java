@@ -448,7 +448,8 @@ public final class SummaryReport
         {
             throw new UncheckedIOException("cannot read histograms in " + results, ex);
         }
-        return new SummaryReport(null, List.of(), List.of(), runs, List.of(), List.of()).writeCharts(results.resolve("charts"));
+        return new SummaryReport(null, List.of(), List.of(), runs, List.of(), List.of())
+            .writeCharts(results.resolve("charts"));
     }
 
     private List<String> writeCharts(final Path directory)

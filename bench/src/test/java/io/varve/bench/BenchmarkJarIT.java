@@ -1,5 +1,6 @@
 package io.varve.bench;
 
+import io.varve.bench.reader.ReaderSuite;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -42,7 +43,9 @@ class BenchmarkJarIT
         assertEquals(0, process.exitValue(), "smoke run succeeded; see " + log);
 
         final String summary = Files.readString(results.resolve("summary.md"));
-        for (final Workload workload : Workloads.of(SuitePlan.smoke()))
+        final List<Workload> workloads = new java.util.ArrayList<>(Workloads.of(SuitePlan.smoke()));
+        workloads.addAll(ReaderSuite.workloads());
+        for (final Workload workload : workloads)
         {
             assertTrue(summary.contains(workload.title()), "summary has " + workload.title());
             for (final Workload.Column column : workload.columns())
@@ -51,6 +54,8 @@ class BenchmarkJarIT
                 assertTrue(summary.contains("| " + column.label() + " |"), "summary has " + column.label());
             }
         }
+        assertTrue(summary.contains("| " + MachineProbe.PAGE_FAULTS + " | "), "summary has the page-fault probe");
+        assertTrue(summary.contains("Live tailer lag"), "summary has the live tailer's lag table");
         assertTrue(summary.contains("## Latency"), "summary has the latency tables");
         assertTrue(summary.contains("## Recovery"), "summary has the recovery table");
         for (final String file : List.of("throughput.csv", "latency.csv", "recovery.csv",
