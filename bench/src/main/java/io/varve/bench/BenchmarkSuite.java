@@ -20,7 +20,7 @@ import java.util.Set;
 /**
  * The one command that runs the suite and writes a results folder with {@code summary.md}:
  * <pre>
- * bench/run --quick     # the short suite, under ten minutes on 2 cores (the default)
+ * bench/run --quick     # the short suite, about twelve minutes on 2 cores (the default)
  * bench/run --full      # every size, more rounds, longer runs
  * bench/run --smoke     # one short iteration of everything: checks that it runs, measures nothing
  * </pre>

@@ -3,7 +3,7 @@ package io.varve.bench;
 import java.util.List;
 
 /**
- * How long and how often the suite measures: one plan per mode. {@code QUICK} is the short suite (under ten
+ * How long and how often the suite measures: one plan per mode. {@code QUICK} is the short suite (about twelve
  * minutes on a 2-core machine), {@code FULL} the complete one, {@code SMOKE} one short iteration of everything for
  * CI, which checks that each benchmark runs and measures nothing worth reading.
  *

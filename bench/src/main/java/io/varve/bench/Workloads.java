@@ -87,7 +87,7 @@ public final class Workloads
         final List<Workload.Column> columns = new ArrayList<>();
         varve(columns, VARVE_APPEND, varve + ".append", crc, 1, true);
         varve(columns, "Varve append, no CRC", varve + ".append", noCrc, 1, allWriteModes);
-        varve(columns, VARVE_CLAIM, varve + ".claim", crc, 1, true);
+        varve(columns, VARVE_CLAIM, varve + ".claim", crc, 1, allWriteModes);
         varve(columns, "Varve claim/commit, no CRC", varve + ".claim", noCrc, 1, allWriteModes);
         columns.add(column("Chronicle writeBytes", BenchSystem.CHRONICLE,
             ChronicleAppendBenchmark.class.getName() + ".writeBytes", Map.of(), 1));
@@ -96,13 +96,15 @@ public final class Workloads
         columns.add(column(AERON_RECORDING, BenchSystem.AERON, AeronRecordingBenchmark.class.getName() + ".offer",
             Map.of("fileSyncLevel", "0"), 1));
         final List<Workload.Ratio> ratios = new ArrayList<>();
-        for (final String label : List.of(VARVE_APPEND, VARVE_CLAIM))
+        final List<String> numerators = new ArrayList<>(List.of(VARVE_APPEND, positional(VARVE_APPEND), VARVE_CLAIM));
+        if (allWriteModes)
         {
-            for (final String mode : List.of(label, positional(label)))
-            {
-                ratios.add(new Workload.Ratio(mode, CHRONICLE_DOCUMENT));
-                ratios.add(new Workload.Ratio(mode, AERON_RECORDING));
-            }
+            numerators.add(positional(VARVE_CLAIM));
+        }
+        for (final String numerator : numerators)
+        {
+            ratios.add(new Workload.Ratio(numerator, CHRONICLE_DOCUMENT));
+            ratios.add(new Workload.Ratio(numerator, AERON_RECORDING));
         }
         return new Workload("append", "Append from one thread, msg/s", "msg/s", "size", sizes, columns, ratios,
             memory, rounds);
