@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JMH workloads the suite runs, in order: the one place to add a workload. Each names its columns (system
+ * The JMH workloads the suite runs, in order: the one place to add a JMH workload. Each names its columns (system
  * and variant) and the Varve/peer ratios the summary shows; the suite runs every column of a row in turn, round
- * after round, so the systems' repetitions interleave.
+ * after round, so the systems' repetitions interleave. The reader workloads that need processes of their own
+ * (fresh-process replay, live cross-process tailer) are listed in {@link io.varve.bench.reader.ReaderSuite}.
  * <p>
  * Threading: static methods, no state.
  */
