@@ -8,9 +8,9 @@ import io.varve.journal.write.Appender;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,52 +25,75 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A really full file system: a 3 MiB tmpfs mounted for the test (needs root; skipped otherwise). Segments are
+ * A really full file system: a 3 MiB tmpfs, or a 16 MiB ext4 on a loop device (delayed allocation: blocks are
+ * reserved when a page is first written and allocated at writeback), mounted for the test (needs root; skipped
+ * otherwise). Segments are
  * created unwritten and backed by the kernel's populate where {@link PageTables#isNative()} (JDK 22+ with native
  * access, as the journal's surefire run and the child here have), so a full disk must be an error from that populate
  * (a {@link StorageSpaceException} naming the file) and never a SIGBUS of the JVM on a later write.
  */
-class FullTmpfsTest
+class FullFileSystemTest
 {
     private static final int SEGMENT_LENGTH = 1024 * 1024;
 
     @TempDir
     Path parent;
 
+    private Path mountPoint;
     private Path dir;
+    private boolean mounted;
 
-    @BeforeEach
-    void mount() throws Exception
+    private void mount(final String kind) throws Exception
     {
-        dir = Files.createDirectory(parent.resolve("tmpfs"));
-        final Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", dir.toString())
-            .redirectErrorStream(true).start();
-        final String output = new String(mount.getInputStream().readAllBytes());
-        assertTrue(mount.waitFor(30, TimeUnit.SECONDS));
-        Assumptions.assumeTrue(mount.exitValue() == 0, "cannot mount a small tmpfs here (needs root): " + output);
+        mountPoint = Files.createDirectory(parent.resolve(kind));
+        final List<List<String>> commands = new ArrayList<>();
+        if ("tmpfs".equals(kind))
+        {
+            commands.add(List.of("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mountPoint.toString()));
+        }
+        else
+        {
+            final Path image = parent.resolve("ext4.img");
+            commands.add(List.of("truncate", "-s", "16m", image.toString()));
+            commands.add(List.of("mkfs.ext4", "-q", "-F", image.toString()));
+            commands.add(List.of("mount", "-o", "loop", image.toString(), mountPoint.toString()));
+        }
+        for (final List<String> command : commands)
+        {
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final String output = new String(process.getInputStream().readAllBytes());
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            Assumptions.assumeTrue(process.exitValue() == 0,
+                "cannot mount a small " + kind + " here (needs root): " + command + ": " + output);
+        }
+        mounted = true;
+        // ext4 has lost+found at its root
+        dir = Files.createDirectory(mountPoint.resolve("journal"));
     }
 
     @AfterEach
     void unmount() throws Exception
     {
-        if (dir != null)
+        if (mounted)
         {
-            new ProcessBuilder("umount", dir.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+            new ProcessBuilder("umount", mountPoint.toString()).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
         }
     }
 
-    @Test
-    void shouldRefuseToPopulateWhatTheFileSystemCannotBackRatherThanRaiseSigbus() throws Exception
+    @ParameterizedTest
+    @ValueSource(strings = { "tmpfs", "ext4" })
+    void shouldRefuseToPopulateWhatTheFileSystemCannotBackRatherThanRaiseSigbus(final String kind) throws Exception
     {
         Assumptions.assumeTrue(PageTables.isNative(), "no native populate here (JDK 17, or no native access): " +
             PageTables.fallbackReason());
+        mount(kind);
         final JournalDirectory directory = new JournalDirectory(dir, PosixFilePermissions.fromString("rw-------"));
-        final int length = 8 * SEGMENT_LENGTH;
+        final int length = 32 * SEGMENT_LENGTH;
         directory.createUnwritten("big", length);
         final MappedFile mapped = MappedFile.map(dir.resolve("big"), length, false);
         try
         {
-            assertFalse(PageTables.tryPopulateWrite(mapped.address(), length), "8 MiB do not fit in 3 MiB");
+            assertFalse(PageTables.tryPopulateWrite(mapped.address(), length), "32 MiB do not fit");
         }
         finally
         {
@@ -89,9 +112,11 @@ class FullTmpfsTest
         }
     }
 
-    @Test
-    void shouldThrowStorageSpaceExceptionFromPrepareNotCrashAndKeepEarlierRecords() throws Exception
+    @ParameterizedTest
+    @ValueSource(strings = { "tmpfs", "ext4" })
+    void shouldThrowStorageSpaceExceptionFromPrepareNotCrashAndKeepEarlierRecords(final String kind) throws Exception
     {
+        mount(kind);
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[1024]);
         try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(SEGMENT_LENGTH)))
         {
