@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,10 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A really full file system: a 3 MiB tmpfs, or a 16 MiB ext4 on a loop device (delayed allocation: blocks are
  * reserved when a page is first written and allocated at writeback), mounted for the test (needs root; skipped
- * otherwise). Segments are
- * created unwritten and backed by the kernel's populate where {@link PageTables#isNative()} (JDK 22+ with native
- * access, as the journal's surefire run and the child here have), so a full disk must be an error from that populate
- * (a {@link StorageSpaceException} naming the file) and never a SIGBUS of the JVM on a later write.
+ * otherwise). A writer filling it, with segments populated by {@code madvise} where {@link PageTables#isNative()}
+ * (JDK 22+ with native access, as the journal's surefire run and the child here have), gets a
+ * {@link StorageSpaceException} from prepare naming the segment, never a SIGBUS. And the kernel's populate of a
+ * sparse file the file system cannot back returns an error rather than raising SIGBUS: the property a one-pass
+ * prepare (sparse file, one populate) would rest on, kept proven here although prepare still writes zeros first.
  */
 class FullFileSystemTest
 {
@@ -89,7 +92,7 @@ class FullFileSystemTest
         mount(kind);
         final JournalDirectory directory = new JournalDirectory(dir, PosixFilePermissions.fromString("rw-------"));
         final int length = 32 * SEGMENT_LENGTH;
-        directory.createUnwritten("big", length);
+        createSparse(dir.resolve("big"), length);
         final MappedFile mapped = MappedFile.map(dir.resolve("big"), length, false);
         try
         {
@@ -100,7 +103,7 @@ class FullFileSystemTest
             mapped.close();
             directory.delete("big");
         }
-        directory.createUnwritten("small", SEGMENT_LENGTH);
+        createSparse(dir.resolve("small"), SEGMENT_LENGTH);
         final MappedFile small = MappedFile.map(dir.resolve("small"), SEGMENT_LENGTH, false);
         try
         {
@@ -155,6 +158,14 @@ class FullFileSystemTest
         {
             files.filter((p) -> p.toString().endsWith(".seg")).forEach((p) ->
                 assertEquals(SEGMENT_LENGTH, p.toFile().length(), "no partial segment left behind: " + p));
+        }
+    }
+
+    private static void createSparse(final Path file, final long length) throws IOException
+    {
+        try (RandomAccessFile created = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            created.setLength(length);
         }
     }
 

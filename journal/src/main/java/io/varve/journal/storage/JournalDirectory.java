@@ -29,9 +29,7 @@ import java.util.Set;
  * <p>
  * Files are allocated by writing zeros through a {@link FileChannel}, never by a sparse
  * {@code setLength}: writes through a mapping of a sparse file on a full disk raise SIGBUS, while writes into
- * blocks that were really allocated cannot fail. The one exception, {@link #createUnwritten(String, long)}, is for
- * a segment whose pages the kernel populates for writing before anyone writes to it, which backs every page or
- * fails with an error, so a full disk is still an error and never a SIGBUS.
+ * blocks that were really allocated cannot fail.
  * <p>
  * Threading: threadsafe, except that one zero buffer is shared, so {@link #allocate} calls are serialised.
  */
@@ -145,43 +143,6 @@ public final class JournalDirectory
         catch (final IOException ex)
         {
             throw new StorageSpaceException(file, length, written, ex);
-        }
-    }
-
-    /**
-     * Create a file of the given length without writing its bytes, with the journal's permissions: a sparse file,
-     * whose blocks the file system allocates (or reserves) only when its pages are first written. For a segment
-     * whose pages {@link PageTables#tryPopulateWrite(long, long)} then backs in one call, where a full disk is an
-     * error from that call; a write through a mapping of it before that may raise SIGBUS on a full disk.
-     * A failure deletes what was created and leaves no file behind.
-     *
-     * @param name   of the new file.
-     * @param length bytes, at least 1.
-     * @throws StorageSpaceException when the disk or a file size limit refuses the length.
-     */
-    public synchronized void createUnwritten(final String name, final long length)
-    {
-        final Path file = path.resolve(name);
-        try (FileChannel channel = FileChannel.open(
-            file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ))
-        {
-            Files.setPosixFilePermissions(file, permissions);
-            // one zero byte at the end sets the length (and meets a file size limit now); the rest stays holes
-            zeros.clear().limit(1);
-            while (zeros.hasRemaining())
-            {
-                channel.write(zeros, length - 1);
-            }
-        }
-        catch (final FileAlreadyExistsException ex)
-        {
-            // not ours to delete
-            throw new UncheckedIOException("file already exists: file=" + file, ex);
-        }
-        catch (final IOException ex)
-        {
-            deleteQuietly(file);
-            throw new StorageSpaceException(file, length, 0, ex);
         }
     }
 

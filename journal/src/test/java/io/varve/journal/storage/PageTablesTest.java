@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -54,8 +55,7 @@ class PageTablesTest
     {
         Assumptions.assumeTrue(PageTables.isNative(), "no native populate here (JDK 17, or no native access): " +
             PageTables.fallbackReason());
-        final JournalDirectory directory = new JournalDirectory(dir, PosixFilePermissions.fromString("rw-r-----"));
-        directory.createUnwritten("file", LENGTH);
+        createSparse(dir.resolve("file"), LENGTH);
         final MappedFile mapped = MappedFile.map(dir.resolve("file"), LENGTH, false);
         try
         {
@@ -180,6 +180,15 @@ class PageTablesTest
             }
         }
         return other;
+    }
+
+    /** A file of a length with no blocks written: holes the populate must back. */
+    static void createSparse(final Path file, final long length) throws IOException
+    {
+        try (RandomAccessFile created = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            created.setLength(length);
+        }
     }
 
     private Path writeFileOfOnes() throws IOException
