@@ -63,7 +63,8 @@ class PageTablesTest
             buffer.putLong(8, 0x1122334455667788L);
             buffer.putLong(LENGTH - 8, 42L);
             final long before = rssKiB(mapped.address());
-            assertTrue(before <= 2 * 4 * 16, "only the written pages (and fault-around) are resident: " + before);
+            // the two written pages, and whatever large folios they sit in, but far from all
+            assertTrue(before < LENGTH / 1024 / 4, "only the written pages' folios are resident: " + before);
 
             assertTrue(PageTables.tryPopulateWrite(mapped.address(), mapped.length()));
 
