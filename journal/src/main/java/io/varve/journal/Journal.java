@@ -32,13 +32,13 @@ import org.agrona.concurrent.errors.DistinctErrorLog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * A journal open for writing: a directory of pre-allocated, memory-mapped segment files with one
@@ -61,7 +61,6 @@ import java.util.stream.Stream;
  */
 public final class Journal implements AutoCloseable
 {
-    private static final System.Logger LOGGER = System.getLogger("io.varve.journal");
     /** Names in a journal directory that recovery leaves alone besides segments, indexes, metadata and lock. */
     private static final Set<String> ALLOWED_NAMES = Set.of();
 
@@ -137,8 +136,13 @@ public final class Journal implements AutoCloseable
                 directory, metadata, context.recoveryMode(), ALLOWED_NAMES, context.indexInterval(),
                 context.fullRecoveryScan()).recover();
             final RecoveryReport report = outcome.report();
-            LOGGER.log(report.droppedAnything() ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-                "{0}: {1}", context.directory(), report);
+            if (report.droppedAnything())
+            {
+                // the logger is looked up only here: the first System.getLogger in a JVM loads and configures the
+                // logging backend, tens of milliseconds an open that found nothing to say should not pay
+                System.getLogger("io.varve.journal").log(System.Logger.Level.WARNING, "{0}: {1}",
+                    context.directory(), report);
+            }
             metadata.counter(JournalCounter.RECOVERY_DROPPED_RECORDS).setRelease(report.droppedRecords());
             metadata.counter(JournalCounter.RECOVERY_DROPPED_BYTES).setRelease(report.droppedBytes());
 
@@ -205,9 +209,10 @@ public final class Journal implements AutoCloseable
 
     private static void deleteCompactionLeftovers(final JournalDirectory directory)
     {
-        try (Stream<Path> files = Files.list(directory.path()))
+        // a plain directory stream: a Stream and a method reference would cost their bootstrap on a fresh JVM's open
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory.path()))
         {
-            for (final Path file : (Iterable<Path>)files::iterator)
+            for (final Path file : files)
             {
                 if (file.getFileName().toString().endsWith(JournalCompactor.TEMPORARY_SUFFIX))
                 {
