@@ -25,6 +25,7 @@ import io.varve.journal.write.SegmentRetention;
 import io.varve.journal.write.SegmentSyncer;
 import io.varve.journal.write.SessionCounters;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -176,7 +177,7 @@ public final class Journal implements AutoCloseable
             metadata.writerBoot(HostBoot.id(), Appender.MIN_FRAME_BOUND);
 
             final AgentRunner runner = new AgentRunner(
-                new SleepingMillisIdleStrategy(1), failure::record, null, preparer);
+                new SleepingMillisIdleStrategy(1), new FailureRecorder(failure), null, preparer);
             AgentRunner.startOnThread(runner, context.threadFactory());
             return new Journal(context, lock, metadata, syncer, appender, runner, failure, report, directory,
                 segmentFilesLock);
@@ -187,6 +188,25 @@ public final class Journal implements AutoCloseable
             CloseHelper.quietClose(metadata);
             lock.close();
             throw ex;
+        }
+    }
+
+    /**
+     * The agent's error handler: a class rather than a method reference, whose first use in a JVM would spin a
+     * lambda class on the open path.
+     */
+    private static final class FailureRecorder implements ErrorHandler
+    {
+        private final JournalFailure failure;
+
+        private FailureRecorder(final JournalFailure failure)
+        {
+            this.failure = failure;
+        }
+
+        public void onError(final Throwable throwable)
+        {
+            failure.record(throwable);
         }
     }
 

@@ -14,6 +14,7 @@ import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MappedFile;
 import io.varve.journal.storage.MetadataFile;
+import io.varve.journal.storage.PageTables;
 import io.varve.journal.storage.SegmentFrames;
 import io.varve.journal.write.FrameWriter;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -44,7 +45,9 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  *     recovery zeroes it, deletes any later segments (newest first), and reports what it dropped.</li>
  * </ul>
  * Recovery then forces what it kept and records the end as the new durable position, so a recovered journal has
- * no unsynced tail. It rebuilds the index entries of the segments it scans.
+ * no unsynced tail. It rebuilds the index entries of the segments it scans, writing only those that differ. It
+ * forces only what it changed and the frames that become durable, and records the durable position only when it
+ * moves: opening a journal that was closed cleanly writes and forces nothing.
  * <p>
  * Frames are judged only by {@link FrameReader}, segments opened and chained only through {@link SegmentFrames};
  * what to do with damage is decided in one place, {@link RepairPolicy}, and what a repair drops is counted by
@@ -547,6 +550,10 @@ public final class JournalRecovery
         final int limit = fromStart ? FIRST_FRAME : tailOnly ? scan.limit :
             (int)Math.min(Math.max(durable - scan.base, FIRST_FRAME), scan.limit);
         FrameReader frames = scan.startAtIndex(limit);
+        if (!tailOnly)
+        {
+            scan.populate(frames.offset());
+        }
         while (true)
         {
             final int offset = frames.offset();
@@ -638,6 +645,7 @@ public final class JournalRecovery
         if (problem == null)
         {
             scan.startFresh(scan.frames.baseSequence());
+            scan.populate(FIRST_FRAME);
             return scan;
         }
         // a file whose header was started held frames; a segment prepared ahead and never started did not
@@ -1070,6 +1078,19 @@ public final class JournalRecovery
                 limit = frames.limit();
                 compacted = frames.isCompacted();
                 truncated = frames.isTruncated();
+            }
+        }
+
+        /**
+         * Fill the page tables of the part of the segment the scan will read, where that takes one call
+         * ({@link PageTables#populateRead}); elsewhere each page faults as the scan reaches it.
+         */
+        private void populate(final int fromOffset)
+        {
+            if (buffer != null)
+            {
+                final int from = fromOffset & -PAGE_SIZE;
+                PageTables.populateRead(buffer.addressOffset() + from, limit - from);
             }
         }
 
