@@ -276,13 +276,16 @@ public final class JournalRecovery
             // it (the segments before were written, perhaps never forced, and not read): nothing needs forcing for
             // it, and the next sync forces everything from there, what recovery changed included. A repair below the
             // durable position moves it down to what was kept, which must then be on storage.
-            // Forced: what recovery changed (a cleared tail, rebuilt index entries), and, when the durable position
-            // moves up to the end, the frames it now covers. A journal closed cleanly needs neither: its end is its
-            // durable position and a scan that finds what the writer left writes nothing.
+            // Forced, when the durable position moves to the end: what recovery changed (a cleared tail, rebuilt
+            // index entries) and the frames the durable position now covers. A journal closed cleanly needs neither:
+            // its end is its durable position, and a scan that finds what the writer left writes nothing.
             final boolean forceKept = !tailOnly || policy.durableDataDropped();
-            for (final Scan scan : touched)
+            if (forceKept)
             {
-                scan.force(durable, forceKept ? tail.position() : durable);
+                for (final Scan scan : touched)
+                {
+                    scan.force(durable, tail.position());
+                }
             }
             if (deletedAny)
             {
