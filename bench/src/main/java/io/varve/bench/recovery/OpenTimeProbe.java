@@ -50,7 +50,13 @@ import java.util.stream.Stream;
  * With {@code --warm} the child first opens, appends to and closes a small scratch journal twice, so its classes are
  * loaded and interpreted before the measured open (how {@link RecoveryMain} measures). {@code --flags=a,b} adds JVM
  * flags to the opening JVM only, for instance an application class data sharing archive
- * ({@code -XX:SharedArchiveFile=...}), which takes most class loading off a fresh JVM's open.
+ * ({@code -XX:SharedArchiveFile=...}, made once with {@code -XX:ArchiveClassesAtExit=...}; the class path must be
+ * jars), which takes most class loading off a fresh JVM's open.
+ * <p>
+ * What a cold open is made of, once the journal's own work is small: loading, verifying and interpreting the
+ * classes of the open path (compare {@code --warm}), and on JDK 18 and later the first {@code FileChannel.map} of the
+ * JVM, whose {@code MappedByteBuffer} is built through core reflection, now method handles spun on first use (JEP
+ * 416); {@code --flags=-Djdk.reflect.useNativeAccessorOnly=true} shows that share.
  * <p>
  * Run, from the repository root, after {@code mvn -B -q -o package -pl bench -am -DskipTests}:
  * <pre>
