@@ -91,6 +91,7 @@ public final class JournalRecovery
     private final long writerNextSequence;
     private final long firstPosition;
     private final long firstSequence;
+    private final long writerPositionHint;
 
     private long[] bases;
     private long[] indexBases;
@@ -146,6 +147,7 @@ public final class JournalRecovery
         this.writerNextSequence = metadata.counterValue(JournalCounter.NEXT_SEQUENCE);
         this.firstPosition = metadata.counterValue(JournalCounter.FIRST_POSITION);
         this.firstSequence = metadata.counterValue(JournalCounter.FIRST_SEQUENCE);
+        this.writerPositionHint = metadata.counterValue(JournalCounter.WRITER_POSITION);
     }
 
     /**
@@ -1086,14 +1088,20 @@ public final class JournalRecovery
 
         /**
          * Fill the page tables of the part of the segment the scan will read, where that takes one call
-         * ({@link PageTables#populateRead}); elsewhere each page faults as the scan reaches it.
+         * ({@link PageTables#populateRead}); elsewhere each page faults as the scan reaches it. The part ends where
+         * the last writer said it had written to (its position counter, only a hint: the scan reads what it must
+         * either way), so the zeros after the end of the log are not populated for nothing.
          */
         private void populate(final int fromOffset)
         {
             if (buffer != null)
             {
                 final int from = fromOffset & -PAGE_SIZE;
-                PageTables.populateRead(buffer.addressOffset() + from, limit - from);
+                final long written = Math.min(Math.max(writerPositionHint - base, from), limit);
+                if (written > from)
+                {
+                    PageTables.populateRead(buffer.addressOffset() + from, written - from);
+                }
             }
         }
 
