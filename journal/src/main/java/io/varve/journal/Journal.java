@@ -25,6 +25,7 @@ import io.varve.journal.write.SegmentRetention;
 import io.varve.journal.write.SegmentSyncer;
 import io.varve.journal.write.SessionCounters;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -32,13 +33,13 @@ import org.agrona.concurrent.errors.DistinctErrorLog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * A journal open for writing: a directory of pre-allocated, memory-mapped segment files with one
@@ -61,7 +62,6 @@ import java.util.stream.Stream;
  */
 public final class Journal implements AutoCloseable
 {
-    private static final System.Logger LOGGER = System.getLogger("io.varve.journal");
     /** Names in a journal directory that recovery leaves alone besides segments, indexes, metadata and lock. */
     private static final Set<String> ALLOWED_NAMES = Set.of();
 
@@ -137,8 +137,13 @@ public final class Journal implements AutoCloseable
                 directory, metadata, context.recoveryMode(), ALLOWED_NAMES, context.indexInterval(),
                 context.fullRecoveryScan()).recover();
             final RecoveryReport report = outcome.report();
-            LOGGER.log(report.droppedAnything() ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-                "{0}: {1}", context.directory(), report);
+            if (report.droppedAnything())
+            {
+                // the logger is looked up only here: the first System.getLogger in a JVM loads and configures the
+                // logging backend, tens of milliseconds an open that found nothing to say should not pay
+                System.getLogger("io.varve.journal").log(System.Logger.Level.WARNING, "{0}: {1}",
+                    context.directory(), report);
+            }
             metadata.counter(JournalCounter.RECOVERY_DROPPED_RECORDS).setRelease(report.droppedRecords());
             metadata.counter(JournalCounter.RECOVERY_DROPPED_BYTES).setRelease(report.droppedBytes());
 
@@ -172,7 +177,7 @@ public final class Journal implements AutoCloseable
             metadata.writerBoot(HostBoot.id(), Appender.MIN_FRAME_BOUND);
 
             final AgentRunner runner = new AgentRunner(
-                new SleepingMillisIdleStrategy(1), failure::record, null, preparer);
+                new SleepingMillisIdleStrategy(1), new FailureRecorder(failure), null, preparer);
             AgentRunner.startOnThread(runner, context.threadFactory());
             return new Journal(context, lock, metadata, syncer, appender, runner, failure, report, directory,
                 segmentFilesLock);
@@ -183,6 +188,25 @@ public final class Journal implements AutoCloseable
             CloseHelper.quietClose(metadata);
             lock.close();
             throw ex;
+        }
+    }
+
+    /**
+     * The agent's error handler: a class rather than a method reference, whose first use in a JVM would spin a
+     * lambda class on the open path.
+     */
+    private static final class FailureRecorder implements ErrorHandler
+    {
+        private final JournalFailure failure;
+
+        private FailureRecorder(final JournalFailure failure)
+        {
+            this.failure = failure;
+        }
+
+        public void onError(final Throwable throwable)
+        {
+            failure.record(throwable);
         }
     }
 
@@ -205,9 +229,10 @@ public final class Journal implements AutoCloseable
 
     private static void deleteCompactionLeftovers(final JournalDirectory directory)
     {
-        try (Stream<Path> files = Files.list(directory.path()))
+        // a plain directory stream: a Stream and a method reference would cost their bootstrap on a fresh JVM's open
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory.path()))
         {
-            for (final Path file : (Iterable<Path>)files::iterator)
+            for (final Path file : files)
             {
                 if (file.getFileName().toString().endsWith(JournalCompactor.TEMPORARY_SUFFIX))
                 {

@@ -14,6 +14,7 @@ import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MappedFile;
 import io.varve.journal.storage.MetadataFile;
+import io.varve.journal.storage.PageTables;
 import io.varve.journal.storage.SegmentFrames;
 import io.varve.journal.write.FrameWriter;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -44,7 +45,9 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  *     recovery zeroes it, deletes any later segments (newest first), and reports what it dropped.</li>
  * </ul>
  * Recovery then forces what it kept and records the end as the new durable position, so a recovered journal has
- * no unsynced tail. It rebuilds the index entries of the segments it scans.
+ * no unsynced tail. It rebuilds the index entries of the segments it scans, writing only those that differ. It
+ * forces only what it changed and the frames that become durable, and records the durable position only when it
+ * moves: opening a journal that was closed cleanly writes and forces nothing.
  * <p>
  * Frames are judged only by {@link FrameReader}, segments opened and chained only through {@link SegmentFrames};
  * what to do with damage is decided in one place, {@link RepairPolicy}, and what a repair drops is counted by
@@ -88,8 +91,10 @@ public final class JournalRecovery
     private final long writerNextSequence;
     private final long firstPosition;
     private final long firstSequence;
+    private final long writerPositionHint;
 
     private long[] bases;
+    private long[] indexBases;
     private long journalEnd;
     private boolean durableRecordMissing;
     private long durable;
@@ -142,6 +147,7 @@ public final class JournalRecovery
         this.writerNextSequence = metadata.counterValue(JournalCounter.NEXT_SEQUENCE);
         this.firstPosition = metadata.counterValue(JournalCounter.FIRST_POSITION);
         this.firstSequence = metadata.counterValue(JournalCounter.FIRST_SEQUENCE);
+        this.writerPositionHint = metadata.counterValue(JournalCounter.WRITER_POSITION);
     }
 
     /**
@@ -272,12 +278,15 @@ public final class JournalRecovery
             // it (the segments before were written, perhaps never forced, and not read): nothing needs forcing for
             // it, and the next sync forces everything from there, what recovery changed included. A repair below the
             // durable position moves it down to what was kept, which must then be on storage.
+            // Forced, when the durable position moves to the end: what recovery changed (a cleared tail, rebuilt
+            // index entries) and the frames the durable position now covers. A journal closed cleanly needs neither:
+            // its end is its durable position, and a scan that finds what the writer left writes nothing.
             final boolean forceKept = !tailOnly || policy.durableDataDropped();
             if (forceKept)
             {
                 for (final Scan scan : touched)
                 {
-                    scan.force();
+                    scan.force(durable, tail.position());
                 }
             }
             if (deletedAny)
@@ -285,7 +294,15 @@ public final class JournalRecovery
                 directory.fsync();
             }
             final long durableAfter = forceKept ? tail.position() : Math.min(durable, tail.position());
-            metadata.storeDurablePosition(durableAfter, null);
+            if (durableAfter != durableBefore || !metadata.hasValidDurableSlot())
+            {
+                metadata.storeDurablePosition(durableAfter, null);
+            }
+            else
+            {
+                // already recorded: writing the same position again would cost a force of the metadata page
+                metadata.counter(JournalCounter.DURABLE_POSITION).setRelease(durableAfter);
+            }
             return new Outcome(report, tail, preparedNextBase, durableAfter);
         }
         finally
@@ -318,6 +335,7 @@ public final class JournalRecovery
                 "move it out of the journal directory");
         }
         bases = listing.segmentBases();
+        indexBases = listing.indexBases();
         for (final long base : bases)
         {
             if (base % segmentLength != 0)
@@ -467,14 +485,15 @@ public final class JournalRecovery
     {
         int last = -1;
         long previousBaseSequence = -1;
+        // headers only, one read each: mapping every segment to read 64 bytes would cost an mmap and munmap apiece
         try (SegmentFrames headers = new SegmentFrames(directory.path(), segmentLength, journalId, false, false))
         {
             for (int i = from; i < bases.length; i++)
             {
-                final int status = headers.open(bases[i]);
+                final int status = headers.readHeader(bases[i]);
                 // a file shorter than a header was being created when the writer died: never started either
                 if (status == SegmentFrames.NOT_STARTED || (status == SegmentFrames.DAMAGED &&
-                    segmentPath(bases[i]).toFile().length() < SegmentDescriptor.HEADER_LENGTH))
+                    headers.fileLength() < SegmentDescriptor.HEADER_LENGTH))
                 {
                     // the segment being prepared ahead of the writer, or prepared: never started, and only the last
                     // file may be one; the scan decides whether to keep it
@@ -482,7 +501,7 @@ public final class JournalRecovery
                 }
                 if (status != SegmentFrames.OPENED || headers.isCompacted() ||
                     headers.baseSequence() < previousBaseSequence ||
-                    !Files.exists(directory.resolve(JournalDirectoryLayout.indexFileName(bases[i]))))
+                    Arrays.binarySearch(indexBases, bases[i]) < 0)
                 {
                     return -1;
                 }
@@ -536,6 +555,10 @@ public final class JournalRecovery
         final int limit = fromStart ? FIRST_FRAME : tailOnly ? scan.limit :
             (int)Math.min(Math.max(durable - scan.base, FIRST_FRAME), scan.limit);
         FrameReader frames = scan.startAtIndex(limit);
+        if (!tailOnly)
+        {
+            scan.populate(frames.offset());
+        }
         while (true)
         {
             final int offset = frames.offset();
@@ -567,6 +590,7 @@ public final class JournalRecovery
                     return damagedAt(segment, scan, offset, incomplete);
                 }
                 scannedBytes += frames.limit() - offset;
+                scan.clearUnscannedEntries();
                 final long expectedSequence = frames.nextSequence();
                 final long lastTimestamp = frames.lastTimestamp();
                 final Scan next = transition(segment, expectedSequence, scan.compacted);
@@ -626,6 +650,7 @@ public final class JournalRecovery
         if (problem == null)
         {
             scan.startFresh(scan.frames.baseSequence());
+            scan.populate(FIRST_FRAME);
             return scan;
         }
         // a file whose header was started held frames; a segment prepared ahead and never started did not
@@ -659,6 +684,7 @@ public final class JournalRecovery
             policy.damaged(scan.path, offset, scan.truncated ? scan.truncation() :
                 "non-zero bytes after the end of the log", false);
         }
+        scan.clearUnscannedEntries();
         keepPreparedOrDeleteFrom(segment + 1);
         return new RecoveredTail(scan.base, offset, true, scan.entries, scan.nextIndexOffset, nextSequence,
             timestampOrZero(lastTimestamp));
@@ -771,7 +797,7 @@ public final class JournalRecovery
         if (lastNonZero > 0)
         {
             bytes = lastNonZero - offset;
-            scan.dirty = true;
+            scan.segmentChanged = true;
         }
         if (scan.truncated)
         {
@@ -792,7 +818,7 @@ public final class JournalRecovery
         if (!planOnly)
         {
             directory.extend(JournalDirectoryLayout.segmentFileName(scan.base), segmentLength);
-            scan.dirty = true;
+            scan.segmentChanged = true;
         }
     }
 
@@ -835,6 +861,7 @@ public final class JournalRecovery
         }
         final Scan scan = openScan(newBase);
         scan.startFresh(nextSequence);
+        scan.clearUnscannedEntries();
         return new RecoveredTail(newBase, FIRST_FRAME, true, 0, 0, nextSequence, end.lastTimestamp());
     }
 
@@ -1038,7 +1065,10 @@ public final class JournalRecovery
         private int capacity;
         private int entries;
         private int nextIndexOffset;
-        private boolean dirty;
+        /** Recovery changed bytes of the segment (cleared a torn tail, restored its length). */
+        private boolean segmentChanged;
+        /** Recovery changed bytes of the index (created it, rewrote or cleared entries). */
+        private boolean indexChanged;
 
         private Scan(final long base)
         {
@@ -1053,6 +1083,25 @@ public final class JournalRecovery
                 limit = frames.limit();
                 compacted = frames.isCompacted();
                 truncated = frames.isTruncated();
+            }
+        }
+
+        /**
+         * Fill the page tables of the part of the segment the scan will read, where that takes one call
+         * ({@link PageTables#populateRead}); elsewhere each page faults as the scan reaches it. The part ends where
+         * the last writer said it had written to (its position counter, only a hint: the scan reads what it must
+         * either way), so the zeros after the end of the log are not populated for nothing.
+         */
+        private void populate(final int fromOffset)
+        {
+            if (buffer != null)
+            {
+                final int from = fromOffset & -PAGE_SIZE;
+                final long written = Math.min(Math.max(writerPositionHint - base, from), limit);
+                if (written > from)
+                {
+                    PageTables.populateRead(buffer.addressOffset() + from, written - from);
+                }
             }
         }
 
@@ -1087,23 +1136,14 @@ public final class JournalRecovery
             {
                 return reader.position(FIRST_FRAME, frames.baseSequence(), Long.MIN_VALUE);
             }
-            int entry = -1;
-            for (int i = 0; i < capacity; i++)
-            {
-                final int frameOffset = IndexDescriptor.frameOffsetVolatile(indexFile.buffer(), i);
-                if (frameOffset == 0 || frameOffset > limitOffset)
-                {
-                    break;
-                }
-                entry = i;
-            }
+            int entry = lastEntryAtOrBelow(limitOffset);
             while (entry >= 0 && !entryMatchesFrame(entry))
             {
                 entry--;
             }
             if (entry < 0)
             {
-                clearEntriesFrom(0);
+                rebuildEntriesFrom(0);
                 return reader.position(FIRST_FRAME, frames.baseSequence(), Long.MIN_VALUE);
             }
             final int frameOffset = IndexDescriptor.frameOffsetVolatile(indexFile.buffer(), entry);
@@ -1112,8 +1152,39 @@ public final class JournalRecovery
             // timestamp would fail the first frame scanned and truncate good records
             final long startTimestamp = entry > 0 && entryMatchesFrame(entry - 1) ?
                 IndexDescriptor.timestamp(indexFile.buffer(), entry - 1) : Long.MIN_VALUE;
-            clearEntriesFrom(entry);
+            rebuildEntriesFrom(entry);
             return reader.position(frameOffset, startSequence, startTimestamp);
+        }
+
+        /**
+         * The last entry at or below a limit, found by binary search: the writer adds entries in ascending frame
+         * order and clears them from the end, so they rise and then are zero. A damaged entry can mislead the search
+         * only to an entry that then fails {@link #entryMatchesFrame(int)}, or to one that points at a real frame
+         * below the limit, from which the scan is as good.
+         *
+         * @return the entry, or -1 when none.
+         */
+        private int lastEntryAtOrBelow(final int limitOffset)
+        {
+            final UnsafeBuffer index = indexFile.buffer();
+            int low = 0;
+            int high = capacity - 1;
+            int found = -1;
+            while (low <= high)
+            {
+                final int middle = (low + high) >>> 1;
+                final int frameOffset = IndexDescriptor.frameOffsetVolatile(index, middle);
+                if (frameOffset != 0 && frameOffset <= limitOffset)
+                {
+                    found = middle;
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+            return found;
         }
 
         /**
@@ -1138,25 +1209,39 @@ public final class JournalRecovery
             frames.frames().position(FIRST_FRAME, baseSequence, Long.MIN_VALUE);
             if (openIndex())
             {
-                clearEntriesFrom(0);
+                rebuildEntriesFrom(0);
             }
         }
 
-        private void clearEntriesFrom(final int entry)
+        /**
+         * The scan rebuilds the entries from one on: {@link #indexFrame} rewrites each that does not match its frame
+         * and {@link #clearUnscannedEntries()} clears what is left after the last, once the scan of this segment is
+         * over. Entries the scan finds right are left alone, so a scan over an intact index writes nothing.
+         */
+        private void rebuildEntriesFrom(final int entry)
         {
             entries = entry;
             nextIndexOffset = 0;
-            if (planOnly)
+        }
+
+        /**
+         * Clear the entries after the last one the scan rebuilt: they point at frames that are gone, or were never
+         * written.
+         */
+        private void clearUnscannedEntries()
+        {
+            if (indexFile == null || planOnly)
             {
                 return;
             }
             final UnsafeBuffer index = indexFile.buffer();
-            for (int i = entry; i < capacity; i++)
+            for (int i = entries; i < capacity; i++)
             {
                 final int offset = IndexDescriptor.entryOffset(i);
                 if (index.getLong(offset) != 0 || index.getLong(offset + 8) != 0 || index.getLong(offset + 16) != 0)
                 {
                     index.setMemory(offset, IndexDescriptor.ENTRY_LENGTH, (byte)0);
+                    indexChanged = true;
                 }
             }
         }
@@ -1166,9 +1251,12 @@ public final class JournalRecovery
             if (indexFile != null && !planOnly && frameOffset >= nextIndexOffset && entries < capacity)
             {
                 final UnsafeBuffer index = indexFile.buffer();
-                if (IndexDescriptor.frameOffsetVolatile(index, entries) != frameOffset)
+                if (IndexDescriptor.frameOffsetVolatile(index, entries) != frameOffset ||
+                    IndexDescriptor.sequence(index, entries) != sequence ||
+                    IndexDescriptor.timestamp(index, entries) != timestamp)
                 {
                     IndexDescriptor.putEntry(index, entries, sequence, timestamp, frameOffset);
+                    indexChanged = true;
                 }
                 entries++;
                 nextIndexOffset = (frameOffset & -interval) + interval;
@@ -1222,6 +1310,7 @@ public final class JournalRecovery
                     indexPath, IndexDescriptor.fileLength(segmentLength, indexInterval), false);
                 IndexDescriptor.writeHeader(created.buffer(), base, journalId, indexInterval);
                 useIndex(created, indexInterval);
+                indexChanged = true;
                 return true;
             }
             catch (final IOException ex)
@@ -1235,16 +1324,23 @@ public final class JournalRecovery
             indexFile = index;
             interval = indexInterval;
             capacity = IndexDescriptor.capacity(segmentLength, indexInterval);
-            dirty = true;
         }
 
-        private void force()
+        /**
+         * Force what recovery changed, and the frames of the segment that become durable now.
+         *
+         * @param from position from which frames become durable.
+         * @param to   position up to which they do; from for none.
+         */
+        private void force(final long from, final long to)
         {
-            if (frames.file() != null && dirty)
+            final boolean newlyDurable = from < to && base + limit > from && base < to;
+            if (frames.file() != null && (segmentChanged || newlyDurable))
             {
                 frames.file().force(0, limit, null);
             }
-            if (indexFile != null)
+            // the index is a hint checked against the frames, but readers seek with it: it is forced with its frames
+            if (indexFile != null && (indexChanged || newlyDurable))
             {
                 indexFile.force(0, indexFile.length(), null);
             }

@@ -284,9 +284,9 @@ public final class JournalDirectory
         {
             throw new UncheckedIOException("cannot list journal directory: directory=" + path, ex);
         }
-        segments.sort(Long::compare);
-        indexes.sort(Long::compare);
-        foreign.sort(String::compareTo);
+        segments.sort(null);
+        indexes.sort(null);
+        foreign.sort(null);
         return new Listing(toArray(segments), toArray(indexes), foreign);
     }
 
@@ -314,7 +314,7 @@ public final class JournalDirectory
         {
             throw new UncheckedIOException("cannot list journal directory: directory=" + path, ex);
         }
-        segments.sort(Long::compare);
+        segments.sort(null);
         return toArray(segments);
     }
 

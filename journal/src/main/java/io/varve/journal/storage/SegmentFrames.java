@@ -43,6 +43,7 @@ public final class SegmentFrames implements AutoCloseable
 
     private boolean acceptTruncated;
     private MappedFile file;
+    private UnsafeBuffer header;
     private long base = -1;
     private Path path;
     private boolean compacted;
@@ -98,7 +99,66 @@ public final class SegmentFrames implements AutoCloseable
      */
     public int open(final long basePosition)
     {
+        final int status = readHeader(basePosition);
+        if (status != OPENED)
+        {
+            return status;
+        }
+        try
+        {
+            file = MappedFile.map(path, fileLength, !writable);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return MISSING; // deleted since its header was read (retention beside a reader)
+        }
+        catch (final IOException ex)
+        {
+            return damaged(describe(ex));
+        }
+        final UnsafeBuffer buffer = file.buffer();
+        final String mappedProblem = SegmentDescriptor.validateHeader(buffer, segmentLength, basePosition, journalId);
+        if (mappedProblem != null)
+        {
+            // changed between the two reads: replaced under us
+            closeFile();
+            problemOffset = 0;
+            return damaged(mappedProblem + " (replaced while being read?)");
+        }
+        sealed = compacted && SegmentDescriptor.hasTrailer(buffer);
+        if (sealed)
+        {
+            final String trailerProblem = SegmentDescriptor.validateTrailer(buffer, fileLength);
+            if (trailerProblem != null)
+            {
+                closeFile();
+                return damaged(trailerProblem);
+            }
+            limit = SegmentDescriptor.trailerFramesEnd(buffer, fileLength);
+        }
+        else
+        {
+            limit = fileLength;
+        }
+        frames.wrap(buffer, file.checksumView(), limit, sealed ? FrameReader.COMPACTED_SEALED :
+            compacted ? FrameReader.COMPACTED_OPEN_END : FrameReader.LIVE);
+        return OPENED;
+    }
+
+    /**
+     * Check a segment's header and length as {@link #open(long)} does, with one read of the header and without
+     * mapping the file: for walks that need only the headers, such as finding the last started segment. On
+     * {@link #OPENED} the header's values ({@link #baseSequence()}, {@link #isCompacted()}) can be read, but
+     * {@link #file()} is null and there are no {@link #frames()} to read.
+     *
+     * @param basePosition of the segment.
+     * @return {@link #OPENED}, {@link #NOT_STARTED}, {@link #MISSING} or {@link #DAMAGED}.
+     */
+    public int readHeader(final long basePosition)
+    {
         closeFile();
+        header = null;
+        fileLength = 0;
         base = basePosition;
         path = directory.resolve(JournalDirectoryLayout.segmentFileName(basePosition));
         compacted = false;
@@ -118,7 +178,8 @@ public final class SegmentFrames implements AutoCloseable
         {
             return damaged(describe(ex));
         }
-        final UnsafeBuffer header = SegmentHeaderReader.read(path);
+        fileLength = (int)Math.min(size, Integer.MAX_VALUE);
+        header = SegmentHeaderReader.read(path);
         if (header == null)
         {
             // deleted since its size was read (retention beside a reader) is not a short file
@@ -146,46 +207,17 @@ public final class SegmentFrames implements AutoCloseable
             return damaged("segment file longer than the segment length: length=" + size + " expected=" +
                 segmentLength);
         }
-        try
-        {
-            file = MappedFile.map(path, (int)size, !writable);
-        }
-        catch (final NoSuchFileException ex)
-        {
-            return MISSING; // deleted since its header was read (retention beside a reader)
-        }
-        catch (final IOException ex)
-        {
-            return damaged(describe(ex));
-        }
-        final UnsafeBuffer buffer = file.buffer();
-        final String mappedProblem = SegmentDescriptor.validateHeader(buffer, segmentLength, basePosition, journalId);
-        if (mappedProblem != null)
-        {
-            // changed between the two reads: replaced under us
-            closeFile();
-            problemOffset = 0;
-            return damaged(mappedProblem + " (replaced while being read?)");
-        }
-        fileLength = (int)size;
-        sealed = compacted && SegmentDescriptor.hasTrailer(buffer);
-        if (sealed)
-        {
-            final String trailerProblem = SegmentDescriptor.validateTrailer(buffer, fileLength);
-            if (trailerProblem != null)
-            {
-                closeFile();
-                return damaged(trailerProblem);
-            }
-            limit = SegmentDescriptor.trailerFramesEnd(buffer, fileLength);
-        }
-        else
-        {
-            limit = fileLength;
-        }
-        frames.wrap(buffer, file.checksumView(), limit, sealed ? FrameReader.COMPACTED_SEALED :
-            compacted ? FrameReader.COMPACTED_OPEN_END : FrameReader.LIVE);
         return OPENED;
+    }
+
+    /**
+     * Length of the file the last {@link #open(long)} or {@link #readHeader(long)} found.
+     *
+     * @return bytes, or 0 when it was not read (missing, or unreadable).
+     */
+    public int fileLength()
+    {
+        return fileLength;
     }
 
     /**
@@ -199,8 +231,7 @@ public final class SegmentFrames implements AutoCloseable
      */
     public String continues(final long expectedSequence, final boolean afterCompacted)
     {
-        return continues(directory, base, SegmentDescriptor.baseSequence(file.buffer()), compacted, expectedSequence,
-            afterCompacted);
+        return continues(directory, base, baseSequence(), compacted, expectedSequence, afterCompacted);
     }
 
     /**
@@ -345,7 +376,7 @@ public final class SegmentFrames implements AutoCloseable
      */
     public long baseSequence()
     {
-        return SegmentDescriptor.baseSequence(file.buffer());
+        return SegmentDescriptor.baseSequence(file != null ? file.buffer() : header);
     }
 
     /**

@@ -594,4 +594,74 @@ class JournalRecoveryTest
             return Integer.reverseBytes(meta.readInt());
         }
     }
+
+    @Test
+    void shouldWriteNoDurableSlotWhenOpeningACleanlyClosedJournal() throws Exception
+    {
+        final long end = write(1000);
+        final Path meta = dir.resolve(JournalDirectoryLayout.METADATA_FILE);
+        final byte[] slotsBefore = slots(meta);
+
+        try (Journal journal = open(RecoveryMode.STRICT))
+        {
+            final RecoveryReport report = journal.recoveryReport();
+            assertEquals(end, report.durablePositionBefore());
+            assertEquals(end, report.endPosition());
+            assertEquals(end, journal.durablePosition());
+            assertFalse(report.droppedAnything(), report.toString());
+        }
+
+        // the durable position did not move, so recovery neither rewrote a slot nor forced the metadata page for it
+        assertTrue(java.util.Arrays.equals(slotsBefore, slots(meta)), "durable slots rewritten on a clean open");
+        assertEquals(1000, countRecords());
+    }
+
+    @Test
+    void shouldRewriteAnIndexEntryWhoseSequenceDisagreesWithItsFrame() throws Exception
+    {
+        write(200);
+        final List<Long> positions = recordPositions(dir, SEGMENT_LENGTH);
+        rewindDurablePosition(dir, positions.get(0));
+        final Path index = dir.resolve(JournalDirectoryLayout.indexFileName(0));
+        final int entry = 3;
+        final long sequenceOffset = IndexDescriptor.entryOffset(entry) + IndexDescriptor.ENTRY_SEQUENCE_OFFSET;
+        final long frameOffset = readLong(index, IndexDescriptor.entryOffset(entry) +
+            IndexDescriptor.ENTRY_FRAME_OFFSET_OFFSET) & 0xFFFF_FFFFL;
+        final long sequence = readLong(index, sequenceOffset);
+        assertTrue(frameOffset > 0 && sequence > 0, "entry " + entry + " is written");
+        final byte[] wrong = new byte[Long.BYTES];
+        new UnsafeBuffer(wrong).putLong(0, sequence + 1000, LITTLE_ENDIAN);
+        writeBytes(index, sequenceOffset, wrong);
+
+        try (Journal journal = open(RecoveryMode.STRICT))
+        {
+            assertFalse(journal.recoveryReport().droppedAnything(), journal.recoveryReport().toString());
+        }
+
+        // the entry's frame offset still matched its frame: only comparing every field finds the wrong sequence
+        assertEquals(sequence, readLong(index, sequenceOffset));
+        assertEquals(200, countRecords());
+    }
+
+    private static byte[] slots(final Path meta) throws Exception
+    {
+        final byte[] bytes = new byte[
+            MetadataDescriptor.DURABLE_SLOT_B_OFFSET + MetadataDescriptor.DURABLE_SLOT_LENGTH -
+            MetadataDescriptor.DURABLE_SLOT_A_OFFSET];
+        try (RandomAccessFile file = new RandomAccessFile(meta.toFile(), "r"))
+        {
+            file.seek(MetadataDescriptor.DURABLE_SLOT_A_OFFSET);
+            file.readFully(bytes);
+        }
+        return bytes;
+    }
+
+    private static long readLong(final Path file, final long offset) throws Exception
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r"))
+        {
+            raf.seek(offset);
+            return Long.reverseBytes(raf.readLong());
+        }
+    }
 }
