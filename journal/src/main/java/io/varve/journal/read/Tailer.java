@@ -36,7 +36,11 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  * resumes there when reopened, also after its process was killed: delivery is at-least-once, and the only record
  * delivered twice is the one whose handler was running (or had just returned) when the process died.
  * <p>
- * Threading: NOT threadsafe; one thread polls a tailer.
+ * A tailer reads segments through mappings its {@link JournalReader} shares with the reader's other tailers: it
+ * acquires a segment when it rolls to it or seeks into it and releases it when it moves on, and a live tailer maps
+ * the writer's prepared next segment (and has its page tables populated) before the writer starts it.
+ * <p>
+ * Threading: NOT threadsafe; one thread polls a tailer. Tailers of one reader may be polled by different threads.
  */
 public final class Tailer implements AutoCloseable
 {
@@ -57,6 +61,11 @@ public final class Tailer implements AutoCloseable
      * mapping shows the roll at once, so the path is read only to notice a file re-created under the same name.
      */
     private static final long PREPARED_RETRY_NANOS = 1_000_000;
+    /**
+     * How often a live tailer past the middle of its segment looks for the writer's prepared next segment until it
+     * has mapped it: each look reads the file's attributes, a few small objects, so not on every empty poll.
+     */
+    private static final long PREPARE_RETRY_NANOS = 1_000_000;
 
     private final JournalReader reader;
     private final SegmentCache segments;
@@ -275,7 +284,7 @@ public final class Tailer implements AutoCloseable
 
     /**
      * Map and populate the segment after the current one if the writer has allocated it, at most every
-     * {@link #SEGMENT_RETRY_NANOS}, so the page faults of a live tailer's next segment are taken before it gets
+     * {@link #PREPARE_RETRY_NANOS}, so the page faults of a live tailer's next segment are taken before it gets
      * there. Held until the tailer rolls into it or moves elsewhere.
      */
     private void prepareNext()
@@ -285,7 +294,7 @@ public final class Tailer implements AutoCloseable
         {
             return;
         }
-        nextPrepareCheck = now + SEGMENT_RETRY_NANOS;
+        nextPrepareCheck = now + PREPARE_RETRY_NANOS;
         prepared = segments.acquirePrepared(basePosition + segmentLength);
     }
 
