@@ -4,6 +4,7 @@ import io.varve.journal.JournalConfigurationException;
 import io.varve.journal.JournalCorruptionException;
 import io.varve.journal.RuntimeRequirements;
 import io.varve.journal.VarveException;
+import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.format.TailerTableDescriptor;
@@ -73,7 +74,8 @@ public final class JournalReader implements AutoCloseable
         this.segmentLength = metadata.segmentLength();
         this.journalId = metadata.journalId();
         this.journalKey = directory.toAbsolutePath().normalize().toString();
-        this.segments = new SegmentCache(directory, segmentLength, journalId, SegmentCache.KEPT_IDLE);
+        this.segments = new SegmentCache(directory, segmentLength, journalId, SegmentCache.KEPT_IDLE,
+            metadata.counter(JournalCounter.FIRST_POSITION));
     }
 
     /**

@@ -49,7 +49,8 @@ final class MappedSegment
     int holders;
     boolean current = true;
     boolean started;
-    boolean populatePending = true;
+    /** Page tables are populated from this offset to the end of the mapping; the length when none are. */
+    int populatedFrom;
 
     private MappedSegment(
         final long basePosition,
@@ -67,6 +68,7 @@ final class MappedSegment
         this.fileKey = fileKey;
         this.fileSize = fileSize;
         this.framesEnd = file.length();
+        this.populatedFrom = file.length();
     }
 
     /**
@@ -151,12 +153,15 @@ final class MappedSegment
     }
 
     /**
-     * Fill the page tables of the whole mapping, so the tailers do not fault page by page; see
+     * Fill the page tables of a range of the mapping, so the tailers do not fault page by page; see
      * {@link PageTables#populateRead(long, long)}.
+     *
+     * @param from first byte, page aligned.
+     * @param to   end of the range, exclusive.
      */
-    void populate()
+    void populate(final int from, final int to)
     {
-        PageTables.populateRead(file.address(), file.length());
+        PageTables.populateRead(file.address() + from, to - from);
     }
 
     /**

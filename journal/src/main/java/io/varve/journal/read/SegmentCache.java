@@ -5,9 +5,11 @@ import io.varve.journal.JournalCorruptionException;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.storage.AccessDenied;
+import io.varve.journal.storage.PageTables;
 import io.varve.journal.storage.SegmentHeaderReader;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +28,8 @@ import java.util.ArrayList;
  * mapping only when it is of that same file: a segment deleted by retention is not served from the cache (the
  * tailers holding it keep reading it, since a deleted file stays mapped), and a file deleted and created again
  * under the same name, replaced by a rename (compaction) or cut short is mapped anew. The old mapping is unmapped
- * once its last holder lets go.
+ * once its last holder lets go. Kept segments that retention has deleted are dropped when a tailer next lets go of
+ * one, so they do not hold on to the disk space.
  * <p>
  * A segment the writer allocated ahead and has not started (full length, magic still zero) may be mapped and
  * populated early by {@link #acquirePrepared(long)}, so that a live tailer does not take the page faults when the
@@ -35,7 +38,7 @@ import java.util.ArrayList;
  * <p>
  * Threading: threadsafe. Acquire and release take this object's lock; they happen when a tailer rolls to another
  * segment, seeks, or waits at the end of a segment for the next one, never while it polls records. Populating a
- * new mapping's page tables happens outside the lock. A mapping is unmapped only when no tailer holds it, so no
+ * mapping's page tables happens outside the lock. A mapping is unmapped only when no tailer holds it, so no
  * tailer ever reads an unmapped address.
  */
 final class SegmentCache
@@ -50,6 +53,7 @@ final class SegmentCache
     private final int segmentLength;
     private final long journalId;
     private final int keptIdle;
+    private final AtomicCounter firstPosition;
     private final Long2ObjectHashMap<MappedSegment> current = new Long2ObjectHashMap<>();
     private final ArrayList<MappedSegment> idle = new ArrayList<>();
     private long mappingsCreated;
@@ -63,9 +67,16 @@ final class SegmentCache
      * @param segmentLength of the journal.
      * @param journalId     of the journal.
      * @param keptIdle      segments no tailer holds to keep mapped.
+     * @param firstPosition the journal's first position: kept segments below it, deleted by retention, are dropped.
      */
-    SegmentCache(final Path directory, final int segmentLength, final long journalId, final int keptIdle)
+    SegmentCache(
+        final Path directory,
+        final int segmentLength,
+        final long journalId,
+        final int keptIdle,
+        final AtomicCounter firstPosition)
     {
+        this.firstPosition = firstPosition;
         this.directory = directory;
         this.segmentLength = segmentLength;
         this.journalId = journalId;
@@ -82,11 +93,9 @@ final class SegmentCache
      */
     MappedSegment acquireIfStarted(final long basePosition)
     {
-        final MappedSegment segment;
-        final boolean populate;
         synchronized (this)
         {
-            segment = lookup(basePosition, false);
+            final MappedSegment segment = lookup(basePosition, false);
             if (segment == null)
             {
                 return null;
@@ -113,19 +122,14 @@ final class SegmentCache
                 }
             }
             hold(segment);
-            populate = takePopulate(segment);
+            return segment;
         }
-        if (populate)
-        {
-            segment.populate();
-        }
-        return segment;
     }
 
     /**
      * Acquire the mapping of a segment file that exists at full length, started or not, to have it mapped and its
-     * page tables populated before a tailer reads it. Reading it still waits for
-     * {@link #acquireIfStarted(long)}.
+     * page tables populated (all of them: a live tailer reads it from its start) before a tailer reads it. Reading it
+     * still waits for {@link #acquireIfStarted(long)}.
      *
      * @param basePosition of the segment.
      * @return the mapping, or null when no file of the segment's full length is there.
@@ -134,7 +138,6 @@ final class SegmentCache
     MappedSegment acquirePrepared(final long basePosition)
     {
         final MappedSegment segment;
-        final boolean populate;
         synchronized (this)
         {
             segment = lookup(basePosition, true);
@@ -143,13 +146,34 @@ final class SegmentCache
                 return null;
             }
             hold(segment);
-            populate = takePopulate(segment);
         }
-        if (populate)
-        {
-            segment.populate();
-        }
+        populate(segment, 0);
         return segment;
+    }
+
+    /**
+     * Have the page tables of a held segment populated from an offset to its end, where a tailer is about to read,
+     * unless that was done already for this mapping. A tailer that seeks to the end of a long segment populates only
+     * what lies past the end; one that reads from the start populates it all, once for every tailer of the reader.
+     * The populate call runs outside the lock.
+     *
+     * @param segment held by the caller.
+     * @param offset  where the caller reads from.
+     */
+    void populate(final MappedSegment segment, final int offset)
+    {
+        final int from = Math.max(0, offset) & -PageTables.PAGE_SIZE;
+        final int to;
+        synchronized (this)
+        {
+            to = segment.populatedFrom;
+            if (from >= to)
+            {
+                return;
+            }
+            segment.populatedFrom = from;
+        }
+        segment.populate(from, to);
     }
 
     /**
@@ -189,6 +213,7 @@ final class SegmentCache
             return;
         }
         idle.add(segment);
+        dropDeleted();
         if (idle.size() > keptIdle)
         {
             final MappedSegment oldest = idle.remove(0);
@@ -324,19 +349,32 @@ final class SegmentCache
         return header != null && header.getLong(SegmentDescriptor.MAGIC_OFFSET) != 0;
     }
 
+    /**
+     * Unmap the kept segments retention has deleted (wholly below the first position): a deleted file's blocks stay
+     * allocated while it is mapped, and no tailer is served a deleted file from the cache anyway.
+     */
+    private void dropDeleted()
+    {
+        final long first = firstPosition.get();
+        for (int i = idle.size() - 1; i >= 0; i--)
+        {
+            final MappedSegment segment = idle.get(i);
+            if (segment.basePosition() + segmentLength <= first)
+            {
+                idle.remove(i);
+                current.remove(segment.basePosition());
+                segment.current = false;
+                unmap(segment);
+            }
+        }
+    }
+
     private void hold(final MappedSegment segment)
     {
         if (segment.holders++ == 0)
         {
             idle.remove(segment);
         }
-    }
-
-    private static boolean takePopulate(final MappedSegment segment)
-    {
-        final boolean populate = segment.populatePending;
-        segment.populatePending = false;
-        return populate;
     }
 
     /**

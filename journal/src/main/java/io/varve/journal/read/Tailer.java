@@ -89,6 +89,12 @@ public final class Tailer implements AutoCloseable
     private long nextSegmentCheck;
     private long nextDamageCheck;
     private long nextPrepareCheck;
+    /**
+     * Where a seek left the tailer in its segment, whose page tables the next poll has populated from there on, or
+     * -1: deferred to the poll so a seek that is followed by another (a new tailer starts at the first record and
+     * may seek to the end at once) populates nothing it will not read.
+     */
+    private int populateFrom = -1;
     private boolean closed;
 
     Tailer(
@@ -127,6 +133,10 @@ public final class Tailer implements AutoCloseable
         if (closed)
         {
             throw new JournalClosedException("tailer of journal " + directory);
+        }
+        if (populateFrom >= 0)
+        {
+            populateAfterSeek();
         }
         if (segment == null && (!advanceSegment() || segment == null))
         {
@@ -278,6 +288,8 @@ public final class Tailer implements AutoCloseable
         }
         // after a compacted segment the next one may start above: its header says where
         use(next);
+        segments.populate(next, 0);
+        populateFrom = -1;
         nextDamageCheck = 0;
         return true;
     }
@@ -448,6 +460,7 @@ public final class Tailer implements AutoCloseable
     private void moveTo(final MappedSegment target, final int frameOffset, final long sequence, final long timestamp)
     {
         use(target);
+        populateFrom = frameOffset;
         frames.position(frameOffset, sequence, timestamp);
         nextDamageCheck = 0;
         if (persisted != null)
@@ -479,8 +492,18 @@ public final class Tailer implements AutoCloseable
         return this;
     }
 
+    private void populateAfterSeek()
+    {
+        if (segment != null)
+        {
+            segments.populate(segment, populateFrom);
+        }
+        populateFrom = -1;
+    }
+
     private void moveToUnstarted(final long base, final long sequence)
     {
+        populateFrom = -1;
         if (segment != null)
         {
             segments.release(segment);

@@ -8,6 +8,7 @@ import io.varve.journal.RetentionPolicy;
 import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.storage.PageTables;
 import io.varve.journal.storage.SegmentHeaderReader;
 import io.varve.journal.write.Appender;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -256,13 +257,15 @@ class SharedMappingTest
                 assertTrue(slowNext[0] > 10, "next=" + slowNext[0]);
                 assertTrue(ex.recordsBehind() > 0 && ex.firstSequence() == slowNext[0] + ex.recordsBehind(),
                     ex.getMessage());
-                try (Tailer late = reader.tailer())
-                {
-                    // starts at the first retained record: the deleted segments are not served from the cache
-                    final long first = late.nextSequence();
-                    assertEquals(journal.metadata().counterValue(JournalCounter.FIRST_SEQUENCE), first);
-                    assertEquals(3100 - first, drain(late, new long[]{first}));
-                }
+            }
+            // both let go of the deleted segment: it is not kept mapped (its blocks would stay allocated)
+            assertEquals(0, reader.segments().mappingsOpen());
+            try (Tailer late = reader.tailer())
+            {
+                // starts at the first retained record: the deleted segments are not served from the cache
+                final long first = late.nextSequence();
+                assertEquals(journal.metadata().counterValue(JournalCounter.FIRST_SEQUENCE), first);
+                assertEquals(3100 - first, drain(late, new long[]{first}));
             }
         }
     }
@@ -400,5 +403,48 @@ class SharedMappingTest
                 "closed tailers hold nothing: open=" + segments.mappingsOpen());
         }
         assertEquals(0, segments.mappingsOpen());
+    }
+
+    @Test
+    void shouldPopulateOnlyWhatATailerIsAboutToRead() throws Exception
+    {
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(SEGMENT_LENGTH)))
+        {
+            append(journal.appender(), 100);
+        }
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            final SegmentCache segments = reader.segments();
+            final int end;
+            try (Tailer atEnd = reader.tailer().seekToEnd())
+            {
+                end = (int)atEnd.position();
+                assertTrue(end > 2 * PageTables.PAGE_SIZE, "end=" + end);
+                assertEquals(0, atEnd.poll((b, o, l, sq, t, ty) -> { }, 10));
+            }
+            final MappedSegment first = segments.acquireIfStarted(0);
+            try
+            {
+                // a tailer that sought to the end populated from the end on, not the records behind it
+                assertEquals(end & -PageTables.PAGE_SIZE, populatedFrom(segments, first));
+                try (Tailer fromStart = reader.tailer())
+                {
+                    assertEquals(100, drain(fromStart, new long[]{0}));
+                }
+                assertEquals(0, populatedFrom(segments, first));
+            }
+            finally
+            {
+                segments.release(first);
+            }
+        }
+    }
+
+    private static int populatedFrom(final SegmentCache segments, final MappedSegment segment)
+    {
+        synchronized (segments)
+        {
+            return segment.populatedFrom;
+        }
     }
 }
