@@ -272,6 +272,12 @@ public final class Tailer implements AutoCloseable
         final MappedSegment next = segments.acquireIfStarted(nextBase);
         if (next == null)
         {
+            if (prepared != null && prepared.isHeaderStarted())
+            {
+                // started in the mapping but not at the path: that file is gone, so let go of it
+                segments.release(prepared);
+                this.prepared = null;
+            }
             // not started yet: map it ahead if the writer has allocated it, and look again after a pause rather
             // than on every poll (a longer one when the prepared mapping will show the roll)
             prepareNext();

@@ -318,6 +318,57 @@ class SharedMappingTest
     }
 
     @Test
+    void shouldReadTheNextSegmentWhenItsPreparedFileIsCreatedAgainBeforeTheRoll() throws Exception
+    {
+        final Path next = dir.resolve(JournalDirectoryLayout.segmentFileName(SEGMENT_LENGTH));
+        final long[] expected = {0};
+        Journal journal = Journal.open(
+            new JournalContext().directory(dir).segmentLength(SEGMENT_LENGTH).prepareAhead(true));
+        try (JournalReader reader = JournalReader.open(dir); Tailer tailer = reader.tailer())
+        {
+            while (journal.appender().position() < SEGMENT_LENGTH * 3L / 4)
+            {
+                append(journal.appender(), 1);
+            }
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((!Files.exists(next) || Files.size(next) != SEGMENT_LENGTH) && System.nanoTime() < deadline)
+            {
+                Thread.sleep(1);
+            }
+            final long before = reader.segments().mappingsCreated();
+            drain(tailer, expected);
+            assertEquals(before + 1, reader.segments().mappingsCreated(), "the prepared next segment was mapped");
+            journal.close();
+            if (Files.exists(next))
+            {
+                // the same bytes in a new file under the same name: the mapping the tailer holds is of the old one
+                final Path copy = dir.resolve("copy.tmp");
+                Files.copy(next, copy);
+                Files.delete(next);
+                Files.move(copy, next);
+            }
+            journal = Journal.open(
+                new JournalContext().directory(dir).segmentLength(SEGMENT_LENGTH).prepareAhead(true));
+            while (journal.appender().position() < SEGMENT_LENGTH * 5L / 4)
+            {
+                append(journal.appender(), 1);
+            }
+            final long target = journal.appender().nextSequence();
+            final long rollDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (expected[0] < target && System.nanoTime() < rollDeadline)
+            {
+                poll(tailer, expected, 100);
+            }
+            assertEquals(target, expected[0], "the tailer read on into the file created again");
+            assertEquals(SEGMENT_LENGTH, tailer.position() & -SEGMENT_LENGTH);
+        }
+        finally
+        {
+            journal.close();
+        }
+    }
+
+    @Test
     void shouldShareMappingsBetweenTailersOnThreadsWhileTheWriterRollsAndOthersSeek() throws Exception
     {
         final int records = 20_000;
