@@ -368,6 +368,45 @@ class SharedMappingTest
         }
     }
 
+    /**
+     * A thread that reads a journal to its end with a tailer, then laps it from the start three times, checking every
+     * record, and closes the tailer.
+     */
+    private static Thread follow(
+        final Tailer tailer, final long[] next, final int records, final AtomicReference<Throwable> failure,
+        final String name)
+    {
+        return new Thread(() ->
+        {
+            try (Tailer own = tailer)
+            {
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (next[0] < records && System.nanoTime() < deadline && failure.get() == null)
+                {
+                    if (poll(own, next, 64) == 0)
+                    {
+                        Thread.yield();
+                    }
+                }
+                // then laps over the whole journal, both threads checking every frame of the same mappings
+                for (int lap = 0; lap < 3 && failure.get() == null; lap++)
+                {
+                    final long[] again = {0};
+                    own.seekToStart();
+                    while (poll(own, again, 64) > 0)
+                    {
+                        Thread.onSpinWait();
+                    }
+                    assertEquals(records, again[0]);
+                }
+            }
+            catch (final Throwable ex)
+            {
+                failure.compareAndSet(null, ex);
+            }
+        }, name);
+    }
+
     @Test
     void shouldShareMappingsBetweenTailersOnThreadsWhileTheWriterRollsAndOthersSeek() throws Exception
     {
@@ -385,36 +424,7 @@ class SharedMappingTest
             for (int t = 0; t < 2; t++)
             {
                 final long[] next = reached[t];
-                final Tailer tailer = reader.tailer();
-                threads.add(new Thread(() ->
-                {
-                    try (Tailer own = tailer)
-                    {
-                        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                        while (next[0] < records && System.nanoTime() < deadline && failure.get() == null)
-                        {
-                            if (poll(own, next, 64) == 0)
-                            {
-                                Thread.yield();
-                            }
-                        }
-                        // then laps over the whole journal, both threads checking every frame of the same mappings
-                        for (int lap = 0; lap < 3 && failure.get() == null; lap++)
-                        {
-                            final long[] again = {0};
-                            own.seekToStart();
-                            while (poll(own, again, 64) > 0)
-                            {
-                                Thread.onSpinWait();
-                            }
-                            assertEquals(records, again[0]);
-                        }
-                    }
-                    catch (final Throwable ex)
-                    {
-                        failure.compareAndSet(null, ex);
-                    }
-                }, "tailer-" + t));
+                threads.add(follow(reader.tailer(), next, records, failure, "tailer-" + t));
             }
             threads.add(new Thread(() ->
             {
