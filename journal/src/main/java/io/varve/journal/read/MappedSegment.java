@@ -49,8 +49,10 @@ final class MappedSegment
     int holders;
     boolean current = true;
     boolean started;
-    /** Page tables are populated from this offset to the end of the mapping; the length when none are. */
+    /** Start of the range of the mapping whose page tables are populated, [populatedFrom, populatedTo). */
     int populatedFrom;
+    /** End of the populated range, exclusive; equal to its start when none is. */
+    int populatedTo;
 
     private MappedSegment(
         final long basePosition,
@@ -68,7 +70,6 @@ final class MappedSegment
         this.fileKey = fileKey;
         this.fileSize = fileSize;
         this.framesEnd = file.length();
-        this.populatedFrom = file.length();
     }
 
     /**
@@ -150,6 +151,16 @@ final class MappedSegment
         }
         framesEnd = end;
         started = true;
+    }
+
+    /**
+     * Bytes mapped.
+     *
+     * @return the length of the mapping.
+     */
+    int mappedLength()
+    {
+        return file.length();
     }
 
     /**

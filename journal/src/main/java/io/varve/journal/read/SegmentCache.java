@@ -48,6 +48,11 @@ final class SegmentCache
      * segment or two behind the first, and for the segments a seek's binary search visits last.
      */
     static final int KEPT_IDLE = 4;
+    /**
+     * Bytes of a live segment whose page tables a tailer has populated at a time, ahead of where it reads: one
+     * populate call stays short (a thousand pages), so a live tailer's poll never stalls on a whole segment.
+     */
+    static final int POPULATE_WINDOW = 4 * 1024 * 1024;
 
     private final Path directory;
     private final int segmentLength;
@@ -127,9 +132,9 @@ final class SegmentCache
     }
 
     /**
-     * Acquire the mapping of a segment file that exists at full length, started or not, to have it mapped and its
-     * page tables populated (all of them: a live tailer reads it from its start) before a tailer reads it. Reading it
-     * still waits for {@link #acquireIfStarted(long)}.
+     * Acquire the mapping of a segment file that exists at full length, started or not, to have it mapped and the
+     * page tables of its first {@link #POPULATE_WINDOW} populated before a tailer reads it. Reading it still waits
+     * for {@link #acquireIfStarted(long)}.
      *
      * @param basePosition of the segment.
      * @return the mapping, or null when no file of the segment's full length is there.
@@ -147,33 +152,44 @@ final class SegmentCache
             }
             hold(segment);
         }
-        populate(segment, 0);
+        populate(segment, 0, POPULATE_WINDOW);
         return segment;
     }
 
     /**
-     * Have the page tables of a held segment populated from an offset to its end, where a tailer is about to read,
-     * unless that was done already for this mapping. A tailer that seeks to the end of a long segment populates only
-     * what lies past the end; one that reads from the start populates it all, once for every tailer of the reader.
-     * The populate call runs outside the lock.
+     * Have the page tables of a held segment populated over a window from an offset, where a tailer is about to
+     * read, unless that was done already for this mapping: once for every tailer of the reader. A populated range
+     * the window starts in is extended; a window elsewhere (a seek) starts a new range. A tailer that seeks to the
+     * end of a segment populates only what lies past the end. The populate call runs outside the lock.
      *
      * @param segment held by the caller.
      * @param offset  where the caller reads from.
+     * @param window  bytes from the offset to have populated.
      */
-    void populate(final MappedSegment segment, final int offset)
+    void populate(final MappedSegment segment, final int offset, final int window)
     {
-        final int from = Math.max(0, offset) & -PageTables.PAGE_SIZE;
-        final int to;
+        final int length = segment.mappedLength();
+        final int start = Math.max(0, Math.min(offset, length)) & -PageTables.PAGE_SIZE;
+        final int end = (int)Math.min(length, (long)start + window);
+        final int from;
         synchronized (this)
         {
-            to = segment.populatedFrom;
-            if (from >= to)
+            if (start >= segment.populatedFrom && start <= segment.populatedTo)
             {
-                return;
+                if (end <= segment.populatedTo)
+                {
+                    return;
+                }
+                from = segment.populatedTo;
             }
-            segment.populatedFrom = from;
+            else
+            {
+                from = start;
+                segment.populatedFrom = start;
+            }
+            segment.populatedTo = end;
         }
-        segment.populate(from, to);
+        segment.populate(from, end);
     }
 
     /**

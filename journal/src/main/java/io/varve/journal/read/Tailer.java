@@ -90,11 +90,11 @@ public final class Tailer implements AutoCloseable
     private long nextDamageCheck;
     private long nextPrepareCheck;
     /**
-     * Where a seek left the tailer in its segment, whose page tables the next poll has populated from there on, or
-     * -1: deferred to the poll so a seek that is followed by another (a new tailer starts at the first record and
-     * may seek to the end at once) populates nothing it will not read.
+     * Offset in the segment past which the next poll has the page tables of the next window populated, ahead of the
+     * tailer. A seek sets it to 0, deferring its populate to the next poll, so a seek followed by another (a new
+     * tailer starts at the first record and may seek to the end at once) populates nothing it will not read.
      */
-    private int populateFrom = -1;
+    private int populateCheckAt = Integer.MAX_VALUE;
     private boolean closed;
 
     Tailer(
@@ -134,9 +134,9 @@ public final class Tailer implements AutoCloseable
         {
             throw new JournalClosedException("tailer of journal " + directory);
         }
-        if (populateFrom >= 0)
+        if (segment != null && frames.offset() >= populateCheckAt)
         {
-            populateAfterSeek();
+            populateAhead(frames.offset());
         }
         if (segment == null && (!advanceSegment() || segment == null))
         {
@@ -294,8 +294,7 @@ public final class Tailer implements AutoCloseable
         }
         // after a compacted segment the next one may start above: its header says where
         use(next);
-        segments.populate(next, 0);
-        populateFrom = -1;
+        populateAhead(frames.offset());
         nextDamageCheck = 0;
         return true;
     }
@@ -466,7 +465,7 @@ public final class Tailer implements AutoCloseable
     private void moveTo(final MappedSegment target, final int frameOffset, final long sequence, final long timestamp)
     {
         use(target);
-        populateFrom = frameOffset;
+        populateCheckAt = 0;
         frames.position(frameOffset, sequence, timestamp);
         nextDamageCheck = 0;
         if (persisted != null)
@@ -498,18 +497,23 @@ public final class Tailer implements AutoCloseable
         return this;
     }
 
-    private void populateAfterSeek()
+    /**
+     * Have the page tables ahead of the tailer populated: all of a segment the writer has finished (a tailer behind
+     * reads it all now, and one populate call costs less than a fault per page), a window of a segment the writer
+     * is still in (so no poll stalls on populating a whole segment), the next window when the tailer has read half
+     * of this one.
+     */
+    private void populateAhead(final int offset)
     {
-        if (segment != null)
-        {
-            segments.populate(segment, populateFrom);
-        }
-        populateFrom = -1;
+        final boolean finished = writerPosition.get() >= basePosition + segmentLength;
+        final int window = finished ? segmentLength : SegmentCache.POPULATE_WINDOW;
+        segments.populate(segment, offset, window);
+        populateCheckAt = finished ? Integer.MAX_VALUE : offset + (window >>> 1);
     }
 
     private void moveToUnstarted(final long base, final long sequence)
     {
-        populateFrom = -1;
+        populateCheckAt = Integer.MAX_VALUE;
         if (segment != null)
         {
             segments.release(segment);

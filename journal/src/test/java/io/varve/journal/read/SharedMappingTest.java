@@ -517,6 +517,46 @@ class SharedMappingTest
         }
     }
 
+    @Test
+    void shouldPopulateAWindowAheadInTheWritersSegmentAndAllOfAFinishedOne()
+    {
+        final int segmentLength = 4 * SegmentCache.POPULATE_WINDOW;
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(segmentLength)))
+        {
+            final JournalReader reader = journal.reader();
+            final SegmentCache segments = reader.segments();
+            append(journal.appender(), 100);
+            try (Tailer live = reader.tailer())
+            {
+                assertEquals(100, drain(live, new long[]{0}));
+                final MappedSegment first = segments.acquireIfStarted(0);
+                // the writer is in this segment: a window ahead of the tailer, not the whole segment
+                assertEquals(0, populatedFrom(segments, first));
+                assertEquals(SegmentCache.POPULATE_WINDOW, populatedTo(segments, first));
+                final UnsafeBuffer big = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
+                while (journal.appender().position() < segmentLength + 1000)
+                {
+                    journal.appender().append(big, 0, big.capacity());
+                }
+                try (Tailer behind = reader.tailer())
+                {
+                    // the writer has finished the first segment: a tailer reading it populates all of it
+                    assertEquals(1, behind.poll((b, o, l, sq, t, ty) -> { }, 1));
+                    assertEquals(segmentLength, populatedTo(segments, first));
+                }
+                segments.release(first);
+            }
+        }
+    }
+
+    private static int populatedTo(final SegmentCache segments, final MappedSegment segment)
+    {
+        synchronized (segments)
+        {
+            return segment.populatedTo;
+        }
+    }
+
     private static int populatedFrom(final SegmentCache segments, final MappedSegment segment)
     {
         synchronized (segments)
