@@ -34,9 +34,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * The reader maps each segment once for all its tailers: a second tailer, a tailer that laps, or a seek into a
  * segment another tailer reads uses the same mapping and takes no page fault the first one took. A segment stays
  * mapped while a tailer reads it, and the last few segments no tailer reads stay mapped for the next one; a live
- * tailer maps and populates the segment the writer has prepared ahead before the writer rolls into it. A segment
- * file deleted or replaced on disk is never served from those mappings. For tailers that share no mapping (say, to
- * measure a first reader), open another reader.
+ * tailer maps the segment the writer has prepared ahead, and has its first pages populated, before the writer
+ * rolls into it. A segment file deleted or replaced on disk is never served from those mappings. For tailers that
+ * share no mapping (say, to measure a first reader), open another reader.
  * <pre>{@code
  * try (JournalReader reader = JournalReader.open(Path.of("/data/orders"));
  *     Tailer tailer = reader.tailer("risk-engine"))

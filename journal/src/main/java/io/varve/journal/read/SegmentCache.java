@@ -171,6 +171,10 @@ final class SegmentCache
         final int length = segment.mappedLength();
         final int start = Math.max(0, Math.min(offset, length)) & -PageTables.PAGE_SIZE;
         final int end = (int)Math.min(length, (long)start + window);
+        if (start >= end)
+        {
+            return;
+        }
         final int from;
         synchronized (this)
         {

@@ -80,7 +80,7 @@ public final class Tailer implements AutoCloseable
     private final AtomicCounter durablePosition;
 
     private MappedSegment segment;
-    /** The next segment's file, mapped and populated before the tailer reads it; held from the cache. */
+    /** The next segment's file, mapped (its first pages populated) before the tailer reads it; held from the cache. */
     private MappedSegment prepared;
     private UnsafeBuffer buffer;
     private long basePosition = -1;
