@@ -501,6 +501,8 @@ public final class Journal implements AutoCloseable
         appender.close();
         CloseHelper.quietClose(agentRunner);
         CloseHelper.quietClose(syncer);
+        // the reader's kept segment mappings; it does not close the metadata file, which is the writer's
+        CloseHelper.quietClose(reader);
         if (!failure.hasFailed())
         {
             metadata.writerProcess(0, 0);

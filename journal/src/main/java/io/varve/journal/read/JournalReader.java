@@ -4,6 +4,7 @@ import io.varve.journal.JournalConfigurationException;
 import io.varve.journal.JournalCorruptionException;
 import io.varve.journal.RuntimeRequirements;
 import io.varve.journal.VarveException;
+import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.format.TailerTableDescriptor;
@@ -28,7 +29,14 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 /**
  * A journal opened for reading, in the writer's process or any other on the host. It maps the metadata file to
  * read the journal's identity and live counters and to keep named tailers' positions, and hands out
- * {@link Tailer}s, which map segments read-only and never write into them.
+ * {@link Tailer}s, which read segments through read-only mappings and never write into them.
+ * <p>
+ * The reader maps each segment once for all its tailers: a second tailer, a tailer that laps, or a seek into a
+ * segment another tailer reads uses the same mapping and takes no page fault the first one took. A segment stays
+ * mapped while a tailer reads it, and the last few segments no tailer reads stay mapped for the next one; a live
+ * tailer maps the segment the writer has prepared ahead, and has its first pages populated, before the writer
+ * rolls into it. A segment file deleted or replaced on disk is never served from those mappings. For tailers that
+ * share no mapping (say, to measure a first reader), open another reader.
  * <pre>{@code
  * try (JournalReader reader = JournalReader.open(Path.of("/data/orders"));
  *     Tailer tailer = reader.tailer("risk-engine"))
@@ -42,7 +50,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *     }
  * }
  * }</pre>
- * Threading: threadsafe for opening tailers; each tailer is used by one thread.
+ * Threading: threadsafe for opening tailers; each tailer is used by one thread, and the tailers of one reader may
+ * run on different threads. They share the reader's mappings through a lock taken only when a tailer rolls to
+ * another segment, seeks or waits for the next segment, never while it polls records; a mapping is unmapped only
+ * when no tailer holds it. {@link #close()} after the tailers.
  */
 public final class JournalReader implements AutoCloseable
 {
@@ -52,6 +63,7 @@ public final class JournalReader implements AutoCloseable
     private final int segmentLength;
     private final long journalId;
     private final String journalKey;
+    private final SegmentCache segments;
     private boolean closed;
 
     private JournalReader(final Path directory, final MetadataFile metadata, final boolean ownsMetadata)
@@ -62,6 +74,8 @@ public final class JournalReader implements AutoCloseable
         this.segmentLength = metadata.segmentLength();
         this.journalId = metadata.journalId();
         this.journalKey = directory.toAbsolutePath().normalize().toString();
+        this.segments = new SegmentCache(directory, segmentLength, journalId, SegmentCache.KEPT_IDLE,
+            metadata.counter(JournalCounter.FIRST_POSITION));
     }
 
     /**
@@ -326,6 +340,16 @@ public final class JournalReader implements AutoCloseable
         return directory;
     }
 
+    /**
+     * The segment mappings shared by this reader's tailers.
+     *
+     * @return the cache.
+     */
+    SegmentCache segments()
+    {
+        return segments;
+    }
+
     int segmentLength()
     {
         return segmentLength;
@@ -381,13 +405,15 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * Unmap the metadata file, unless it is the writer's. Tailers must be closed first.
+     * Unmap the segments no tailer holds, and the metadata file unless it is the writer's. Tailers must be closed
+     * first; a segment a tailer still holds is unmapped when that tailer closes.
      */
     public void close()
     {
         if (!closed)
         {
             closed = true;
+            segments.close();
             if (ownsMetadata)
             {
                 metadata.close();

@@ -36,7 +36,11 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  * resumes there when reopened, also after its process was killed: delivery is at-least-once, and the only record
  * delivered twice is the one whose handler was running (or had just returned) when the process died.
  * <p>
- * Threading: NOT threadsafe; one thread polls a tailer.
+ * A tailer reads segments through mappings its {@link JournalReader} shares with the reader's other tailers: it
+ * acquires a segment when it rolls to it or seeks into it and releases it when it moves on, and a live tailer maps
+ * the writer's prepared next segment (and has its page tables populated) before the writer starts it.
+ * <p>
+ * Threading: NOT threadsafe; one thread polls a tailer. Tailers of one reader may be polled by different threads.
  */
 public final class Tailer implements AutoCloseable
 {
@@ -52,11 +56,21 @@ public final class Tailer implements AutoCloseable
      * segment not written yet from a damaged one.
      */
     private static final long DAMAGE_CHECK_NANOS = 10_000_000;
+    /**
+     * How often a tailer that holds the writer's prepared next segment looks at its path: the magic appearing in the
+     * mapping shows the roll at once, so the path is read only to notice a file re-created under the same name.
+     */
+    private static final long PREPARED_RETRY_NANOS = 1_000_000;
+    /**
+     * How often a live tailer past the middle of its segment looks for the writer's prepared next segment until it
+     * has mapped it: each look reads the file's attributes, a few small objects, so not on every empty poll.
+     */
+    private static final long PREPARE_RETRY_NANOS = 1_000_000;
 
     private final JournalReader reader;
+    private final SegmentCache segments;
     private final Path directory;
     private final int segmentLength;
-    private final long journalId;
     private final FrameReader frames;
     private final FrameReader seekFrames;
     private final TailerPosition persisted;
@@ -66,12 +80,21 @@ public final class Tailer implements AutoCloseable
     private final AtomicCounter durablePosition;
 
     private MappedSegment segment;
+    /** The next segment's file, mapped (its first pages populated) before the tailer reads it; held from the cache. */
+    private MappedSegment prepared;
     private UnsafeBuffer buffer;
     private long basePosition = -1;
     private boolean compacted;
     private long parkedSequence;
     private long nextSegmentCheck;
     private long nextDamageCheck;
+    private long nextPrepareCheck;
+    /**
+     * Offset in the segment past which the next poll has the page tables of the next window populated, ahead of the
+     * tailer. A seek sets it to 0, deferring its populate to the next poll, so a seek followed by another (a new
+     * tailer starts at the first record and may seek to the end at once) populates nothing it will not read.
+     */
+    private int populateCheckAt = Integer.MAX_VALUE;
     private boolean closed;
 
     Tailer(
@@ -85,9 +108,9 @@ public final class Tailer implements AutoCloseable
         this.writerPosition = reader.metadata().counter(JournalCounter.WRITER_POSITION);
         this.durablePosition = reader.metadata().counter(JournalCounter.DURABLE_POSITION);
         this.reader = reader;
+        this.segments = reader.segments();
         this.directory = reader.directory();
         this.segmentLength = reader.segmentLength();
-        this.journalId = reader.journalId();
         this.frames = new FrameReader(verifyChecksums);
         // seeks walk with their own reader, so a refused seek leaves the tailer where it was
         this.seekFrames = new FrameReader(verifyChecksums);
@@ -110,6 +133,10 @@ public final class Tailer implements AutoCloseable
         if (closed)
         {
             throw new JournalClosedException("tailer of journal " + directory);
+        }
+        if (segment != null && frames.offset() >= populateCheckAt)
+        {
+            populateAhead(frames.offset());
         }
         if (segment == null && (!advanceSegment() || segment == null))
         {
@@ -183,6 +210,10 @@ public final class Tailer implements AutoCloseable
         if (writerPosition.get() <= position || frames.next() != FrameReader.NOT_WRITTEN)
         {
             // the live edge, or committed while we looked (the writer commits a frame before it moves the counter)
+            if (prepared == null && frames.offset() >= segmentLength >>> 1)
+            {
+                prepareNext();
+            }
             return;
         }
         final long now = System.nanoTime();
@@ -231,29 +262,57 @@ public final class Tailer implements AutoCloseable
     {
         final long nextBase = basePosition + segmentLength;
         final long now = System.nanoTime();
-        if (now - nextSegmentCheck < 0)
+        final MappedSegment prepared = this.prepared;
+        if (now - nextSegmentCheck < 0 &&
+            (prepared == null || prepared.basePosition() != nextBase || !prepared.isHeaderStarted()))
         {
+            // the prepared mapping shows the writer's roll the moment it sets the magic, without a system call
             return false;
         }
-        final MappedSegment next = MappedSegment.openIfStarted(directory, nextBase, segmentLength, journalId);
+        final MappedSegment next = segments.acquireIfStarted(nextBase);
         if (next == null)
         {
-            // not started yet: look again after a pause rather than on every poll
-            nextSegmentCheck = now + SEGMENT_RETRY_NANOS;
+            if (prepared != null && prepared.isHeaderStarted())
+            {
+                // started in the mapping but not at the path: that file is gone, so let go of it
+                segments.release(prepared);
+                this.prepared = null;
+            }
+            // not started yet: map it ahead if the writer has allocated it, and look again after a pause rather
+            // than on every poll (a longer one when the prepared mapping will show the roll)
+            prepareNext();
+            nextSegmentCheck = now + (this.prepared != null ? PREPARED_RETRY_NANOS : SEGMENT_RETRY_NANOS);
             return checkNextSegment(nextBase, now);
         }
         final String gap = SegmentFrames.continues(
             directory, next.basePosition(), next.baseSequence(), next.isCompacted(), nextSequence(), compacted);
         if (gap != null)
         {
-            next.close();
+            segments.release(next);
             throw corrupt(segmentPath(nextBase), SegmentDescriptor.BASE_SEQUENCE_OFFSET,
                 gap + " (replaced under the tailer?)");
         }
         // after a compacted segment the next one may start above: its header says where
         use(next);
+        populateAhead(frames.offset());
         nextDamageCheck = 0;
         return true;
+    }
+
+    /**
+     * Map and populate the segment after the current one if the writer has allocated it, at most every
+     * {@link #PREPARE_RETRY_NANOS}, so the page faults of a live tailer's next segment are taken before it gets
+     * there. Held until the tailer rolls into it or moves elsewhere.
+     */
+    private void prepareNext()
+    {
+        final long now = System.nanoTime();
+        if (prepared != null || now - nextPrepareCheck < 0)
+        {
+            return;
+        }
+        nextPrepareCheck = now + PREPARE_RETRY_NANOS;
+        prepared = segments.acquirePrepared(basePosition + segmentLength);
     }
 
     /**
@@ -380,12 +439,22 @@ public final class Tailer implements AutoCloseable
         return corrupt(file, 0, "segment not started (its header is all zeros) but " + why);
     }
 
+    /**
+     * Read a segment acquired from the cache, releasing the one read so far (which may be the same mapping: each
+     * acquire is released once) and a prepared mapping that is not the one after it.
+     */
     private void use(final MappedSegment next)
     {
-        if (segment != null && segment != next)
+        if (segment != null)
         {
-            segment.close();
+            segments.release(segment);
         }
+        if (prepared != null && prepared.basePosition() != next.basePosition() + segmentLength)
+        {
+            segments.release(prepared);
+            prepared = null;
+        }
+        nextPrepareCheck = 0;
         segment = next;
         buffer = next.buffer();
         basePosition = next.basePosition();
@@ -396,6 +465,7 @@ public final class Tailer implements AutoCloseable
     private void moveTo(final MappedSegment target, final int frameOffset, final long sequence, final long timestamp)
     {
         use(target);
+        populateCheckAt = 0;
         frames.position(frameOffset, sequence, timestamp);
         nextDamageCheck = 0;
         if (persisted != null)
@@ -427,12 +497,32 @@ public final class Tailer implements AutoCloseable
         return this;
     }
 
+    /**
+     * Have the page tables ahead of the tailer populated: all of a segment the writer has finished (a tailer behind
+     * reads it all now, and one populate call costs less than a fault per page), a window of a segment the writer
+     * is still in (so no poll stalls on populating a whole segment), the next window when the tailer has read half
+     * of this one.
+     */
+    private void populateAhead(final int offset)
+    {
+        final boolean finished = writerPosition.get() >= basePosition + segmentLength;
+        final int window = finished ? segmentLength : SegmentCache.POPULATE_WINDOW;
+        segments.populate(segment, offset, window);
+        populateCheckAt = finished ? Integer.MAX_VALUE : offset + (window >>> 1);
+    }
+
     private void moveToUnstarted(final long base, final long sequence)
     {
+        populateCheckAt = Integer.MAX_VALUE;
         if (segment != null)
         {
-            segment.close();
+            segments.release(segment);
             segment = null;
+        }
+        if (prepared != null && prepared.basePosition() != base)
+        {
+            segments.release(prepared);
+            prepared = null;
         }
         // park at the end of the (missing) previous segment: the next poll waits for this one to start
         basePosition = base - segmentLength;
@@ -507,13 +597,13 @@ public final class Tailer implements AutoCloseable
         while (found.endOfSegment() && target.isCompacted() && low < bases.length - 1)
         {
             // compaction dropped the records up to this segment's end: the first one at or after it is further on
-            target.close();
+            segments.release(target);
             target = openStarted(bases[++low]);
             found = scan(target, target.wrap(seekFrames), sequence, Long.MAX_VALUE, Integer.MAX_VALUE);
         }
         if (found.sequence() < sequence || (found.sequence() > sequence && !target.isCompacted()))
         {
-            target.close();
+            segments.release(target);
             throw pastEnd("sequence=" + sequence, "nextSequence=" + found.sequence());
         }
         moveTo(target, found);
@@ -562,7 +652,7 @@ public final class Tailer implements AutoCloseable
         while (found.endOfSegment() && low < bases.length - 1)
         {
             // every record of this segment is older: the first one at or after the time is further on
-            target.close();
+            segments.release(target);
             target = openStarted(bases[++low]);
             found = scan(target, target.wrap(seekFrames), Long.MAX_VALUE, epochNanos, Integer.MAX_VALUE);
         }
@@ -608,7 +698,7 @@ public final class Tailer implements AutoCloseable
             moveTo(target, found);
             return this;
         }
-        target.close();
+        segments.release(target);
         if (found.offset() < frameOffset)
         {
             throw pastEnd("position=" + position, "endPosition=" + (base + found.offset()));
@@ -620,16 +710,16 @@ public final class Tailer implements AutoCloseable
 
     private TailerSeek endOf(final long base)
     {
-        try (MappedSegment last = openStarted(base))
-        {
-            return scan(last, last.scanStartForOffset(seekFrames, segmentLength), Long.MAX_VALUE, Long.MAX_VALUE,
-                Integer.MAX_VALUE);
-        }
+        final MappedSegment last = openStarted(base);
+        final TailerSeek end = scan(last, last.scanStartForOffset(seekFrames, segmentLength), Long.MAX_VALUE,
+            Long.MAX_VALUE, Integer.MAX_VALUE);
+        segments.release(last);
+        return end;
     }
 
     /**
      * Walk a segment's records from where the reader stands until one of the targets is reached or its records end.
-     * Closes the segment when it throws.
+     * Releases the segment when it throws.
      *
      * @throws JournalCorruptionException at a damaged frame: a seek never stops silently at damage.
      */
@@ -685,7 +775,7 @@ public final class Tailer implements AutoCloseable
 
     private JournalCorruptionException damagedDuringSeek(final MappedSegment target, final FrameReader walk)
     {
-        target.close();
+        segments.release(target);
         return corrupt(target.path(), walk.offset(), walk.reason());
     }
 
@@ -696,7 +786,7 @@ public final class Tailer implements AutoCloseable
 
     private MappedSegment openStarted(final long base)
     {
-        final MappedSegment mapped = MappedSegment.openIfStarted(directory, base, segmentLength, journalId);
+        final MappedSegment mapped = segments.acquireIfStarted(base);
         if (mapped == null)
         {
             final Path file = segmentPath(base);
@@ -720,7 +810,8 @@ public final class Tailer implements AutoCloseable
 
     private long firstRecordTimestamp(final long base)
     {
-        try (MappedSegment mapped = openStarted(base))
+        final MappedSegment mapped = openStarted(base);
+        try
         {
             final FrameReader walk = mapped.wrap(seekFrames);
             final int result = walk.next();
@@ -729,6 +820,10 @@ public final class Tailer implements AutoCloseable
                 throw corrupt(mapped.path(), walk.offset(), walk.reason());
             }
             return result == FrameReader.RECORD ? walk.timestamp() : Long.MAX_VALUE;
+        }
+        finally
+        {
+            segments.release(mapped);
         }
     }
 
@@ -763,7 +858,8 @@ public final class Tailer implements AutoCloseable
     }
 
     /**
-     * Unmap, and give up a name so another tailer may use it; its position stays.
+     * Release the segments this tailer holds (the reader unmaps them when no other tailer holds or keeps them), and
+     * give up a name so another tailer may use it; its position stays.
      */
     public void close()
     {
@@ -772,8 +868,13 @@ public final class Tailer implements AutoCloseable
             closed = true;
             if (segment != null)
             {
-                segment.close();
+                segments.release(segment);
                 segment = null;
+            }
+            if (prepared != null)
+            {
+                segments.release(prepared);
+                prepared = null;
             }
             if (persisted != null)
             {

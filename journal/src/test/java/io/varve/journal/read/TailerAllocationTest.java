@@ -83,4 +83,53 @@ class TailerAllocationTest
                 "appending 1M records allocated " + appendAllocated + " bytes (JIT warm-up included)");
         }
     }
+
+    @Test
+    void shouldPollWithTwoTailersOfOneReaderAcrossRollsAllocatingNothingPerRecord()
+    {
+        final int records = 1_000_000;
+        final int segmentLength = 1024 * 1024;
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(segmentLength)))
+        {
+            final UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+            final Appender appender = journal.appender();
+            for (int i = 0; i < records; i++)
+            {
+                payload.putLong(0, i);
+                appender.append(payload, 0, 64);
+            }
+            final long rolls = appender.position() / segmentLength;
+
+            final JournalReader reader = journal.reader();
+            try (Tailer first = reader.tailer(); Tailer second = reader.tailer())
+            {
+                final Counter firstCounter = new Counter();
+                final Counter secondCounter = new Counter();
+                while (firstCounter.records < 100_000)
+                {
+                    first.poll(firstCounter, 100);
+                    second.poll(secondCounter, 100);
+                }
+                final long mappingsBefore = reader.segments().mappingsCreated();
+                final long start = allocatedBytes();
+                while (firstCounter.records < records || secondCounter.records < records)
+                {
+                    first.poll(firstCounter, 100);
+                    second.poll(secondCounter, 100);
+                }
+                final long pollAllocated = allocatedBytes() - start;
+                final long mapped = reader.segments().mappingsCreated() - mappingsBefore;
+                assertEquals(records, firstCounter.records);
+                assertEquals(firstCounter.checksum, secondCounter.checksum);
+                assertTrue(mapped <= rolls, "the second tailer mapped again: segments mapped=" + mapped +
+                    " rolls=" + rolls);
+                // nothing per record; per roll each tailer reads the next file's identity and takes a checksum view
+                final long perRoll = 2 * 1024;
+                assertTrue(pollAllocated < 64 * 1024 + 2 * rolls * perRoll, "polling 2 x 900k records over " +
+                    rolls + " rolls allocated " + pollAllocated + " bytes");
+                System.out.println("two tailers, " + rolls + " rolls: allocated " + pollAllocated + " bytes, " +
+                    (pollAllocated / Math.max(1, 2 * rolls)) + " per tailer roll");
+            }
+        }
+    }
 }
