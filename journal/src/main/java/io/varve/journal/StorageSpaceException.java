@@ -24,4 +24,27 @@ public final class StorageSpaceException extends VarveException
             " error='" + cause.getMessage() + "'; free disk space or raise the file size limit, then retry",
             cause, Category.ERROR);
     }
+
+    private StorageSpaceException(final String message, final Throwable cause)
+    {
+        super(message, cause, Category.ERROR);
+    }
+
+    /**
+     * A positional write into a sparse segment file that the disk refused ({@code ENOSPC}, {@code EDQUOT},
+     * {@code EFBIG}): the bytes were not written and the writer still holds them; a later write retries.
+     *
+     * @param file     being written.
+     * @param position in the file of the first byte not written.
+     * @param length   bytes the write needed from there.
+     * @param cause    the I/O error.
+     * @return the exception.
+     */
+    public static StorageSpaceException ofWrite(
+        final Path file, final long position, final int length, final Throwable cause)
+    {
+        return new StorageSpaceException("cannot write " + file + ": position=" + position + " length=" + length +
+            " error='" + cause.getMessage() + "'; free disk space or raise the file size limit: the records stay " +
+            "staged and the next flush, sync or append writes them", cause);
+    }
 }

@@ -6,6 +6,7 @@ import io.varve.journal.format.FrameReader;
 import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.storage.MetadataFile;
 import io.varve.journal.storage.SegmentFrames;
 import io.varve.journal.storage.SegmentHeaderReader;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -23,6 +24,11 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  * Reads committed records straight from the mapped segments, in this process or another, with no allocation per
  * record. A record is visible as soon as the writer commits it (no flush or sync needed); a tailer never sees a
  * partly written frame, because it reads a frame's length with acquire semantics and the writer stores it last.
+ * When the last writer to open the journal writes with positional writes ({@code WriteMode.POSITIONAL}, recorded in
+ * the metadata), a length word proves nothing (a kernel copy does not order the bytes of one write): each poll then
+ * reads the writer position counter once with acquire semantics and reads frames only below it, since that writer
+ * stores the counter with a release store only after the write of every frame below it returned. A record is then
+ * visible once its batch (or its direct append) was written, not while it is staged.
  * Every frame is read through a {@link FrameReader}, so a tailer applies the same frame rules as recovery and
  * {@code varve verify}; by default that includes each frame's CRC32C. A damaged frame, or a segment that is missing,
  * empty, truncated or never started while the journal goes on after it, is never stepped over: the tailer throws
@@ -64,6 +70,7 @@ public final class Tailer implements AutoCloseable
     private final AtomicCounter firstPosition;
     private final AtomicCounter writerPosition;
     private final AtomicCounter durablePosition;
+    private final MetadataFile metadata;
 
     private MappedSegment segment;
     private UnsafeBuffer buffer;
@@ -84,6 +91,7 @@ public final class Tailer implements AutoCloseable
         this.firstPosition = reader.metadata().counter(JournalCounter.FIRST_POSITION);
         this.writerPosition = reader.metadata().counter(JournalCounter.WRITER_POSITION);
         this.durablePosition = reader.metadata().counter(JournalCounter.DURABLE_POSITION);
+        this.metadata = reader.metadata();
         this.reader = reader;
         this.directory = reader.directory();
         this.segmentLength = reader.segmentLength();
@@ -118,9 +126,16 @@ public final class Tailer implements AutoCloseable
         }
         final FrameReader frames = this.frames;
         final TailerPosition persisted = this.persisted;
+        // Once per poll: a positional writer's bytes are trusted only below the counter it moves after each write.
+        final boolean positional = metadata.writerIsPositional();
+        final long visible = positional ? writerPosition.getAcquire() : Long.MAX_VALUE;
         int delivered = 0;
         while (delivered < limit)
         {
+            if (basePosition + frames.offset() >= visible)
+            {
+                break;
+            }
             final int result = frames.next();
             if (result == FrameReader.RECORD)
             {
@@ -153,6 +168,12 @@ public final class Tailer implements AutoCloseable
             }
             else
             {
+                if (!positional && metadata.writerIsPositional())
+                {
+                    // a positional writer opened during this poll and is writing where we read: the next poll reads
+                    // only below its counter
+                    break;
+                }
                 if (segment.isTruncated() && frames.frameLength() > frames.limit() - frames.offset())
                 {
                     throw truncated();
@@ -641,8 +662,14 @@ public final class Tailer implements AutoCloseable
         final int targetOffset)
     {
         int previous = walk.offset();
+        final long visibleEnd = visibleEnd() - target.basePosition();
         while (walk.offset() < targetOffset)
         {
+            if (walk.offset() >= visibleEnd)
+            {
+                // a positional writer has not published this yet: the end, as a zero length is in the mapped mode
+                return new TailerSeek(walk.offset(), walk.nextSequence(), walk.lastTimestamp(), false, previous);
+            }
             final int result = walk.next();
             if (result == FrameReader.RECORD)
             {
@@ -667,7 +694,7 @@ public final class Tailer implements AutoCloseable
             }
         }
         long sequence = walk.nextSequence();
-        if (walk.offset() == targetOffset)
+        if (walk.offset() == targetOffset && walk.offset() < visibleEnd)
         {
             // the offset asked for: a compacted segment's record there may carry a later sequence than the next
             final int result = walk.next();
@@ -681,6 +708,15 @@ public final class Tailer implements AutoCloseable
             }
         }
         return new TailerSeek(walk.offset(), sequence, walk.lastTimestamp(), false, previous);
+    }
+
+    /**
+     * End of what a tailer may read: the writer position counter when the last writer to open the journal writes
+     * with positional writes, else no bound (each frame is published by its length).
+     */
+    private long visibleEnd()
+    {
+        return metadata.writerIsPositional() ? writerPosition.getAcquire() : Long.MAX_VALUE;
     }
 
     private JournalCorruptionException damagedDuringSeek(final MappedSegment target, final FrameReader walk)
