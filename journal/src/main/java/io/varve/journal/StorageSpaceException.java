@@ -32,7 +32,8 @@ public final class StorageSpaceException extends VarveException
 
     /**
      * A positional write into a sparse segment file that the disk refused ({@code ENOSPC}, {@code EDQUOT},
-     * {@code EFBIG}): the bytes were not written and the writer still holds them; a later write retries.
+     * {@code EFBIG}): the bytes were not written. The append that needed the write did not happen; records staged
+     * before it (in a batch, or within {@code maxStagingDelay}) stay staged and a later flush writes them.
      *
      * @param file     being written.
      * @param position in the file of the first byte not written.
@@ -43,8 +44,8 @@ public final class StorageSpaceException extends VarveException
     public static StorageSpaceException ofWrite(
         final Path file, final long position, final int length, final Throwable cause)
     {
-        return new StorageSpaceException("cannot write " + file + ": position=" + position + " length=" + length +
-            " error='" + cause.getMessage() + "'; free disk space or raise the file size limit: the records stay " +
-            "staged and the next flush, sync or append writes them", cause);
+        return new StorageSpaceException("cannot write " + file + ": position=" + position + " requested=" + length +
+            " bytes error='" + cause.getMessage() + "'; free disk space or raise the file size limit, then retry",
+            cause);
     }
 }

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 
 import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
 
@@ -41,6 +42,12 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  * {@link #append} returns (or once its oldest record is older than {@code maxStagingDelay}), when the next frame
  * does not fit, on {@link #flush()}, {@link #sync()}, a roll and {@link #close()}. Records staged are invisible to
  * tailers and to forces until then.
+ * <p>
+ * A positional write into the sparse segment file that the disk refuses is a {@link StorageSpaceException} naming the
+ * file and position; the journal does not fail. The append (or claim commit) whose write it was did not happen and may
+ * be retried; records staged before it by a batch stay staged and the next flush writes them. Any other write error
+ * fails the journal. A pending interrupt of the calling thread is held back across each write, since an interrupt
+ * closes a file channel.
  * <p>
  * The hot path allocates nothing, takes no lock, checks bounds once per record and computes the CRC32C with the
  * JDK's intrinsic. A roll ends the segment with a padding frame and switches to the segment the
@@ -85,6 +92,7 @@ public final class Appender implements AutoCloseable
     private SegmentMapping active;
     private SegmentMapping unstarted;
     private FileChannel channel;
+    private Path channelPath;
     private int stageStart;
     private int stageLimit = Integer.MAX_VALUE;
     private int writtenOffset;
@@ -206,7 +214,7 @@ public final class Appender implements AutoCloseable
      * @throws IndexOutOfBoundsException when {@code offset} and {@code length} lie outside {@code buffer}.
      * @throws JournalClosedException    after the journal closed.
      * @throws JournalFailedException    after a failure (a failed force) stopped the journal.
-     * @throws StorageSpaceException     when a roll needs a new segment and the disk refuses it; a later call
+     * @throws StorageSpaceException     when the disk refuses a new segment or (positional mode) a write; a later call
      *                                   tries again.
      */
     public long append(final DirectBuffer buffer, final int offset, final int length)
@@ -228,7 +236,7 @@ public final class Appender implements AutoCloseable
      * @throws IndexOutOfBoundsException when {@code offset} and {@code length} lie outside {@code buffer}.
      * @throws JournalClosedException    after the journal closed.
      * @throws JournalFailedException    after a failure (a failed force) stopped the journal.
-     * @throws StorageSpaceException     when a roll needs a new segment and the disk refuses it; a later call
+     * @throws StorageSpaceException     when the disk refuses a new segment or (positional mode) a write; a later call
      *                                   tries again.
      */
     public long append(final DirectBuffer buffer, final int offset, final int length, final int type)
@@ -257,7 +265,7 @@ public final class Appender implements AutoCloseable
      * @throws IndexOutOfBoundsException when {@code offset} and {@code length} lie outside {@code buffer}.
      * @throws JournalClosedException    after the journal closed.
      * @throws JournalFailedException    after a failure (a failed force) stopped the journal.
-     * @throws StorageSpaceException     when a roll needs a new segment and the disk refuses it.
+     * @throws StorageSpaceException     when the disk refuses a new segment or (positional mode) a write.
      */
     public long append(
         final DirectBuffer buffer,
@@ -304,7 +312,7 @@ public final class Appender implements AutoCloseable
      * @throws IndexOutOfBoundsException when key or value lie outside their buffers.
      * @throws JournalClosedException    after the journal closed.
      * @throws JournalFailedException    after a failure (a failed force) stopped the journal.
-     * @throws StorageSpaceException     when a roll needs a new segment and the disk refuses it.
+     * @throws StorageSpaceException     when the disk refuses a new segment or (positional mode) a write.
      */
     public long appendKeyed(
         final DirectBuffer key,
@@ -345,7 +353,7 @@ public final class Appender implements AutoCloseable
      * @throws IllegalStateException    when a claim is already open: commit or abort it first.
      * @throws JournalClosedException   after the journal closed.
      * @throws JournalFailedException   after a failure (a failed force) stopped the journal.
-     * @throws StorageSpaceException    when a roll needs a new segment and the disk refuses it; a later call
+     * @throws StorageSpaceException    when the disk refuses a new segment or (positional mode) a write; a later call
      *                                  tries again.
      */
     public RecordClaim claim(final int length, final int type)
@@ -561,9 +569,10 @@ public final class Appender implements AutoCloseable
             frameLength, checksum);
 
         final long sequence = nextSequence;
+        final int indexedFrom = nextIndexOffset;
         tailOffset = nextFrameOffset;
         nextSequence = sequence + 1;
-        if (frameOffset >= nextIndexOffset)
+        if (frameOffset >= indexedFrom)
         {
             IndexDescriptor.putEntry(indexBuffer, indexEntry++, sequence, timestamp, frameOffset);
             nextIndexOffset = (frameOffset & -indexInterval) + indexInterval;
@@ -571,19 +580,50 @@ public final class Appender implements AutoCloseable
         final long endPosition = basePosition + tailOffset;
         if (positional)
         {
-            staged(timestamp);
+            try
+            {
+                staged(timestamp);
+                if (syncEveryRecord)
+                {
+                    flushStage();
+                }
+            }
+            catch (final StorageSpaceException ex)
+            {
+                unstage(frameOffset, alignedLength, sequence, indexedFrom);
+                throw ex;
+            }
         }
         else
         {
             writerPositionCounter.setRelease(endPosition);
+            nextSequenceCounter.setRelease(sequence + 1);
         }
-        nextSequenceCounter.setRelease(sequence + 1);
         if (syncEveryRecord)
         {
-            flushStage();
             syncer.sync(endPosition);
         }
         return basePosition + frameOffset;
+    }
+
+    /**
+     * Positional mode: take back the last record, whose write the disk refused, so that its append did not happen
+     * (as {@link StorageSpaceException} promises) and may be retried; records staged before it stay staged.
+     */
+    private void unstage(final int frameOffset, final int alignedLength, final long sequence, final int indexedFrom)
+    {
+        UnsafeApi.setMemory(segmentAddress + frameOffset, alignedLength, (byte)0);
+        tailOffset = frameOffset;
+        nextSequence = sequence;
+        if (frameOffset >= indexedFrom)
+        {
+            IndexDescriptor.putEntry(indexBuffer, --indexEntry, 0, 0, 0);
+            nextIndexOffset = indexedFrom;
+        }
+        if (writtenOffset == frameOffset)
+        {
+            stagedSince = NOTHING_STAGED;
+        }
     }
 
     private void staged(final long timestamp)
@@ -624,6 +664,7 @@ public final class Appender implements AutoCloseable
             writtenOffset = end;
             stagedSince = NOTHING_STAGED;
             writerPositionCounter.setRelease(basePosition + end);
+            nextSequenceCounter.setRelease(nextSequence);
         }
         if (claimFrameOffset < 0 && stageStart != end)
         {
@@ -645,6 +686,9 @@ public final class Appender implements AutoCloseable
     {
         final ByteBuffer stage = this.stage;
         stage.limit(to).position(from);
+        // A file channel closes itself when a thread blocked in it is interrupted, which would fail the journal: hold
+        // a pending interrupt of the caller back across the write and give it back after.
+        final boolean interrupted = Thread.interrupted();
         try
         {
             while (stage.hasRemaining())
@@ -657,10 +701,17 @@ public final class Appender implements AutoCloseable
             final int done = stage.position() - from;
             if (isOutOfSpace(ex))
             {
-                throw StorageSpaceException.ofWrite(active.segmentPath(), fileOffset + done, to - from - done, ex);
+                throw StorageSpaceException.ofWrite(channelPath, fileOffset + done, to - from - done, ex);
             }
-            throw failure.fail(new UncheckedIOException("positional write failed: file=" + active.segmentPath() +
+            throw failure.fail(new UncheckedIOException("positional write failed: file=" + channelPath +
                 " position=" + (fileOffset + done) + " length=" + (to - from - done), ex));
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -739,19 +790,18 @@ public final class Appender implements AutoCloseable
     private void startPositional(final SegmentMapping next, final long base, final long creationTime)
     {
         final SegmentMapping sealed = active;
-        active = next;
         channel = next.channel();
+        channelPath = next.segmentPath();
         try
         {
             SegmentDescriptor.writeHeader(stageBuffer, segmentLength, base, nextSequence, creationTime, journalId, 0);
             writeStage(0, SegmentDescriptor.HEADER_LENGTH, 0);
             UnsafeApi.setMemory(stageAddress, SegmentDescriptor.HEADER_LENGTH, (byte)0);
         }
-        catch (final RuntimeException ex)
+        finally
         {
-            active = sealed;
             channel = sealed.channel();
-            throw ex;
+            channelPath = sealed.segmentPath();
         }
     }
 
@@ -764,6 +814,7 @@ public final class Appender implements AutoCloseable
         if (positional)
         {
             channel = mapping.channel();
+            channelPath = mapping.segmentPath();
             checksumView = stageChecksumView;
             creationTime = readCreationTime(mapping);
             restage(offset);

@@ -128,6 +128,8 @@ public final class SegmentMapping implements AutoCloseable
         {
             return;
         }
+        // an interrupt of a thread blocked in a file channel closes the channel for the writer too: hold it back
+        final boolean interrupted = Thread.interrupted();
         try
         {
             if (interceptor != null)
@@ -140,6 +142,13 @@ public final class SegmentMapping implements AutoCloseable
         {
             throw new UncheckedIOException(
                 "force failed: file=" + segmentPath + " from=" + fromOffset + " to=" + toOffset, ex);
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
