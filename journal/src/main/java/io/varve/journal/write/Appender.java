@@ -725,6 +725,9 @@ public final class Appender implements AutoCloseable
 
     private int roll()
     {
+        // positional: write what is staged first, also when the last frame ends exactly at the segment's end and no
+        // padding follows (jcstress found that frame published by the next segment's counter and never written)
+        flushStage();
         if (tailOffset < segmentLength)
         {
             writePadding();
@@ -758,8 +761,7 @@ public final class Appender implements AutoCloseable
 
     private void writePadding()
     {
-        // positional: write what is staged, so the stage starts at the padding and holds its header
-        flushStage();
+        // positional: the roll wrote what was staged, so the stage starts at the padding and holds its header
         final int remaining = segmentLength - tailOffset;
         if (remaining >= HEADER_LENGTH)
         {

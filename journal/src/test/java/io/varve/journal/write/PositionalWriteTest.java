@@ -177,6 +177,55 @@ class PositionalWriteTest
     }
 
     @Test
+    void shouldWriteAStagedFrameThatEndsExactlyAtTheSegmentsEndBeforeItRolls()
+    {
+        try (Journal journal = Journal.open(context(WriteMode.POSITIONAL)); Tailer tailer = journal.tailer())
+        {
+            final Appender appender = journal.appender();
+            final Collector collector = new Collector();
+            append(appender);
+            appender.beginBatch();
+            // fill the segment to its last byte: the roll then writes no padding, but must still write this frame
+            final int room = SEGMENT_LENGTH - (int)(appender.position() % SEGMENT_LENGTH);
+            final long sequence = appender.nextSequence();
+            final int length = room - io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
+            fill(payload, length, sequence);
+            appender.append(payload, 0, length);
+            assertEquals(0, appender.position() % SEGMENT_LENGTH, "the frame ends at the segment's end");
+            append(appender);
+            appender.endBatch();
+            assertEquals(3, poll(tailer, collector, sequence, length));
+        }
+    }
+
+    /** Poll everything; the record of {@code odd} carries {@code oddLength} bytes. */
+    private static int poll(final Tailer tailer, final Collector collector, final long odd, final int oddLength)
+    {
+        int total = 0;
+        int delivered;
+        while ((delivered = tailer.poll((buffer, offset, length, sequence, timestamp, type) ->
+        {
+            if (sequence == odd)
+            {
+                assertEquals(oddLength, length);
+                for (int i = 0; i < length; i++)
+                {
+                    assertEquals((byte)(sequence * 31 + i), buffer.getByte(offset + i));
+                }
+                collector.sequences.add(sequence);
+            }
+            else
+            {
+                collector.onRecord(buffer, offset, length, sequence, timestamp, type);
+            }
+        }, 1000)) > 0)
+        {
+            total += delivered;
+        }
+        return total;
+    }
+
+    @Test
     void shouldHoldDirectAppendsUpToTheMaxStagingDelay() throws Exception
     {
         try (Journal journal = Journal.open(context(WriteMode.POSITIONAL).exactTimestamps(true)
