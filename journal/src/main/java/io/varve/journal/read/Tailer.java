@@ -5,6 +5,7 @@ import io.varve.journal.JournalCorruptionException;
 import io.varve.journal.format.FrameReader;
 import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.format.MetadataDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
 import io.varve.journal.storage.MetadataFile;
 import io.varve.journal.storage.SegmentFrames;
@@ -26,7 +27,8 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  * partly written frame, because it reads a frame's length with acquire semantics and the writer stores it last.
  * When the last writer to open the journal writes with positional writes ({@code WriteMode.POSITIONAL}, recorded in
  * the metadata), a length word proves nothing (a kernel copy does not order the bytes of one write): each poll then
- * reads the writer position counter once with acquire semantics and reads frames only below it, since that writer
+ * reads the writer position counter once with acquire semantics and reads frames only below it (or below the durable
+ * position in the metadata's durable slots, should a power loss have left the counter behind it), since that writer
  * stores the counter with a release store only after the write of every frame below it returned. A record is then
  * visible once its batch (or its direct append) was written, not while it is staged.
  * Every frame is read through a {@link FrameReader}, so a tailer applies the same frame rules as recovery and
@@ -128,13 +130,22 @@ public final class Tailer implements AutoCloseable
         final TailerPosition persisted = this.persisted;
         // Once per poll: a positional writer's bytes are trusted only below the counter it moves after each write.
         final boolean positional = metadata.writerIsPositional();
-        final long visible = positional ? writerPosition.getAcquire() : Long.MAX_VALUE;
+        long visible = positional ? writerPosition.getAcquire() : Long.MAX_VALUE;
+        boolean durableChecked = false;
         int delivered = 0;
         while (delivered < limit)
         {
             if (basePosition + frames.offset() >= visible)
             {
-                break;
+                if (durableChecked)
+                {
+                    break;
+                }
+                // At the counter: the durable position (forced, in the header page) may be past a counter that a power
+                // loss left stale; every frame below it was written and forced, whole.
+                durableChecked = true;
+                visible = Math.max(visible, durableFromSlots());
+                continue;
             }
             final int result = frames.next();
             if (result == FrameReader.RECORD)
@@ -716,7 +727,14 @@ public final class Tailer implements AutoCloseable
      */
     private long visibleEnd()
     {
-        return metadata.writerIsPositional() ? writerPosition.getAcquire() : Long.MAX_VALUE;
+        return metadata.writerIsPositional() ?
+            Math.max(writerPosition.getAcquire(), durableFromSlots()) : Long.MAX_VALUE;
+    }
+
+    private long durableFromSlots()
+    {
+        final int slot = MetadataDescriptor.newestValidSlot(metadata.buffer());
+        return slot < 0 ? -1 : MetadataDescriptor.slotPosition(metadata.buffer(), slot);
     }
 
     private JournalCorruptionException damagedDuringSeek(final MappedSegment target, final FrameReader walk)
