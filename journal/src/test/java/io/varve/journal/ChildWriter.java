@@ -1,5 +1,6 @@
 package io.varve.journal;
 
+import io.varve.journal.format.JournalCounter;
 import io.varve.journal.write.Appender;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -83,6 +84,10 @@ public final class ChildWriter
                 fill(dir);
                 break;
 
+            case "staged":
+                staged(dir);
+                break;
+
             case "unsynced":
                 unsynced(dir, Integer.parseInt(args[2]));
                 break;
@@ -158,6 +163,39 @@ public final class ChildWriter
                 }
             }
         }
+    }
+
+    /**
+     * A positional writer: 300 records written (the first 100 synced), then a batch of 50 staged (a roll in it
+     * writes those before it); prints {@code STAGED} and the count of records written, and waits to be killed.
+     */
+    private static void staged(final Path dir) throws InterruptedException
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+        final Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(65536)
+            .writeMode(WriteMode.POSITIONAL));
+        final Appender appender = journal.appender();
+        for (int i = 0; i < 300; i++)
+        {
+            final long sequence = appender.nextSequence();
+            fill(payload, sequence);
+            appender.append(payload, 0, payloadLength(sequence));
+            if (i == 99)
+            {
+                appender.sync();
+            }
+        }
+        appender.beginBatch();
+        for (int i = 0; i < 50; i++)
+        {
+            final long sequence = appender.nextSequence();
+            fill(payload, sequence);
+            appender.append(payload, 0, payloadLength(sequence));
+        }
+        // a roll inside the batch writes what it staged so far: the counter says how many records were written
+        System.out.println("STAGED " + journal.metadata().counterValue(JournalCounter.NEXT_SEQUENCE));
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
     }
 
     private static void fill(final Path dir)
