@@ -540,7 +540,15 @@ public final class Journal implements AutoCloseable
         {
             error = ex;
         }
-        appender.close();
+        try
+        {
+            appender.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            // a positional appender that could not write its staged records: the sync above said so already
+            error = error == null ? ex : error;
+        }
         CloseHelper.quietClose(agentRunner);
         CloseHelper.quietClose(syncer);
         if (!failure.hasFailed())
