@@ -88,6 +88,10 @@ public final class ChildWriter
                 staged(dir);
                 break;
 
+            case "stream":
+                stream(dir, Integer.parseInt(args[2]));
+                break;
+
             case "unsynced":
                 unsynced(dir, Integer.parseInt(args[2]));
                 break;
@@ -196,6 +200,36 @@ public final class ChildWriter
         System.out.println("STAGED " + journal.metadata().counterValue(JournalCounter.NEXT_SEQUENCE));
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
+    }
+
+    /**
+     * A positional writer appending records in batches of 1 to 64 (each written with one or a few positional writes
+     * at its end), then closing; for a tailer in another process.
+     */
+    private static void stream(final Path dir, final int records)
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+        final SplittableRandom random = new SplittableRandom(records);
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(65536)
+            .writeMode(WriteMode.POSITIONAL)))
+        {
+            final Appender appender = journal.appender();
+            System.out.println("OPEN");
+            System.out.flush();
+            while (appender.nextSequence() < records)
+            {
+                appender.beginBatch();
+                final int batch = (int)Math.min(1 + random.nextInt(64), records - appender.nextSequence());
+                for (int i = 0; i < batch; i++)
+                {
+                    final long sequence = appender.nextSequence();
+                    fill(payload, sequence);
+                    appender.append(payload, 0, payloadLength(sequence));
+                }
+                appender.endBatch();
+            }
+        }
+        System.out.println("CLOSED");
     }
 
     private static void fill(final Path dir)
