@@ -14,10 +14,13 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
 
@@ -73,6 +76,9 @@ public final class Tailer implements AutoCloseable
     private final AtomicCounter writerPosition;
     private final AtomicCounter durablePosition;
     private final MetadataFile metadata;
+    private final UnsafeBuffer metadataHeader;
+    private final ByteBuffer slotView;
+    private final CRC32C slotChecksum = new CRC32C();
 
     private MappedSegment segment;
     private UnsafeBuffer buffer;
@@ -94,6 +100,9 @@ public final class Tailer implements AutoCloseable
         this.writerPosition = reader.metadata().counter(JournalCounter.WRITER_POSITION);
         this.durablePosition = reader.metadata().counter(JournalCounter.DURABLE_POSITION);
         this.metadata = reader.metadata();
+        this.metadataHeader = new UnsafeBuffer(metadata.buffer(), 0, MetadataDescriptor.HEADER_LENGTH);
+        // a view for the slots' CRC32C without a copy; null only for a metadata buffer that is not a byte buffer
+        this.slotView = metadataHeader.byteBuffer() != null ? metadataHeader.byteBuffer().duplicate() : null;
         this.reader = reader;
         this.directory = reader.directory();
         this.segmentLength = reader.segmentLength();
@@ -731,10 +740,50 @@ public final class Tailer implements AutoCloseable
             Math.max(writerPosition.getAcquire(), durableFromSlots()) : Long.MAX_VALUE;
     }
 
+    /**
+     * The durable position of the newest valid durable slot, or -1: the rule of
+     * {@link MetadataDescriptor#newestValidSlot}, without its allocation, since a tailer at the live edge asks on every
+     * poll.
+     */
     private long durableFromSlots()
     {
-        final int slot = MetadataDescriptor.newestValidSlot(metadata.buffer());
-        return slot < 0 ? -1 : MetadataDescriptor.slotPosition(metadata.buffer(), slot);
+        final boolean aValid = isSlotValid(MetadataDescriptor.DURABLE_SLOT_A_OFFSET);
+        final boolean bValid = isSlotValid(MetadataDescriptor.DURABLE_SLOT_B_OFFSET);
+        final int slot;
+        if (aValid && bValid)
+        {
+            slot = generation(MetadataDescriptor.DURABLE_SLOT_A_OFFSET) >=
+                generation(MetadataDescriptor.DURABLE_SLOT_B_OFFSET) ?
+                MetadataDescriptor.DURABLE_SLOT_A_OFFSET : MetadataDescriptor.DURABLE_SLOT_B_OFFSET;
+        }
+        else
+        {
+            slot = aValid ? MetadataDescriptor.DURABLE_SLOT_A_OFFSET :
+                bValid ? MetadataDescriptor.DURABLE_SLOT_B_OFFSET : -1;
+        }
+        return slot < 0 ? -1 : MetadataDescriptor.slotPosition(metadataHeader, slot);
+    }
+
+    private long generation(final int slotOffset)
+    {
+        return metadataHeader.getLong(slotOffset + MetadataDescriptor.SLOT_GENERATION_OFFSET, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private boolean isSlotValid(final int slotOffset)
+    {
+        if (generation(slotOffset) <= 0)
+        {
+            return false;
+        }
+        if (slotView == null)
+        {
+            return MetadataDescriptor.isSlotValid(metadataHeader, slotOffset);
+        }
+        slotView.limit(slotOffset + MetadataDescriptor.SLOT_CHECKSUM_OFFSET).position(slotOffset);
+        slotChecksum.reset();
+        slotChecksum.update(slotView);
+        return metadataHeader.getInt(slotOffset + MetadataDescriptor.SLOT_CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN) ==
+            (int)slotChecksum.getValue();
     }
 
     private JournalCorruptionException damagedDuringSeek(final MappedSegment target, final FrameReader walk)
