@@ -226,6 +226,35 @@ class PositionalWriteTest
     }
 
     @Test
+    void shouldPollAtTheLiveEdgeWithoutAllocating()
+    {
+        try (Journal journal = Journal.open(context(WriteMode.POSITIONAL)); Tailer tailer = journal.tailer())
+        {
+            final Appender appender = journal.appender();
+            append(appender);
+            appender.sync();
+            final Collector collector = new Collector();
+            assertEquals(1, collector.poll(tailer));
+            final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+            final long thread = Thread.currentThread().getId();
+            final io.varve.journal.read.RecordHandler handler = collector::onRecord;
+            for (int i = 0; i < 100_000; i++)
+            {
+                tailer.poll(handler, 10);
+            }
+            final long before = threads.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < 1_000_000; i++)
+            {
+                tailer.poll(handler, 10);
+            }
+            final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            // each empty poll stops at the counter and reads the durable slots: a million of them allocate nothing
+            assertTrue(allocated < 64 * 1024, "a million empty polls allocated " + allocated + " bytes");
+        }
+    }
+
+    @Test
     void shouldHoldDirectAppendsUpToTheMaxStagingDelay() throws Exception
     {
         try (Journal journal = Journal.open(context(WriteMode.POSITIONAL).exactTimestamps(true)
