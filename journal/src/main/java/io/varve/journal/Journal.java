@@ -29,13 +29,17 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Set;
@@ -126,6 +130,9 @@ public final class Journal implements AutoCloseable
             directory.delete(JournalDirectoryLayout.METADATA_TEMPORARY_FILE);
             deleteCompactionLeftovers(directory);
             metadata = openOrCreateMetadata(context, directory);
+            final boolean positional = context.writeMode() == WriteMode.POSITIONAL;
+            // before recovery and before any frame: a tailer must know how frames are published before it reads one
+            metadata.writerWriteMode(positional);
             context.segmentLengthOfJournal(metadata.segmentLength());
             metadata.errorLog().setMemory(0, metadata.errorLog().capacity(), (byte)0);
             final JournalFailure failure = new JournalFailure(context.directory().toString(),
@@ -164,6 +171,7 @@ public final class Journal implements AutoCloseable
                 metadata.counter(JournalCounter.WRITER_POSITION), metadata, metadata.counter(JournalCounter.SEGMENTS),
                 failure, segmentFilesLock));
             preparer.adopt(outcome.preparedNextBase());
+            preparer.positional(positional);
             final SegmentMapping tail = mapTail(context, directory, metadata, preparer, outcome.tail());
             publishStartCounters(directory, metadata, outcome.tail());
 
@@ -172,7 +180,8 @@ public final class Journal implements AutoCloseable
                 context.maxRecordLength(), context.frameChecksums(), policy, context.clock(), timestamps, preparer,
                 syncer, failure, new Appender.TailState(tail, recovered.offset(), recovered.indexEntries(),
                 recovered.nextIndexOffset(), recovered.nextSequence(), recovered.lastTimestamp()),
-                segmentMaxAgeNanos(context.segmentMaxAge()));
+                segmentMaxAgeNanos(context.segmentMaxAge()), context.writeMode(), context.stagingBufferLength(),
+                context.maxStagingDelay().toNanos());
             metadata.writerProcess(ProcessHandle.current().pid(), context.clock().nanoTime());
             metadata.writerBoot(HostBoot.id(), Appender.MIN_FRAME_BOUND);
 
@@ -282,6 +291,10 @@ public final class Journal implements AutoCloseable
         final JournalRecovery.RecoveredTail tail)
     {
         final int segmentLength = metadata.segmentLength();
+        if (context.writeMode() == WriteMode.POSITIONAL)
+        {
+            return openTailForPositionalWrites(context, directory, metadata, preparer, tail);
+        }
         if (!tail.segmentStarted())
         {
             final SegmentMapping mapping = preparer.prepare(tail.basePosition());
@@ -306,6 +319,60 @@ public final class Journal implements AutoCloseable
         {
             CloseHelper.quietClose(segment);
             throw new UncheckedIOException("cannot map tail segment: file=" + segmentPath, ex);
+        }
+    }
+
+    /**
+     * The tail segment for a positional writer: a channel, never a writable mapping. Recovery may have mapped the
+     * tail writable to zero a torn end; that mapping was closed before this, and its stores reach the same page cache
+     * the positional writes go to.
+     */
+    private static SegmentMapping openTailForPositionalWrites(
+        final JournalContext context,
+        final JournalDirectory directory,
+        final MetadataFile metadata,
+        final SegmentPreparer preparer,
+        final JournalRecovery.RecoveredTail tail)
+    {
+        final int segmentLength = metadata.segmentLength();
+        if (!tail.segmentStarted())
+        {
+            final SegmentMapping mapping = preparer.prepare(tail.basePosition());
+            try
+            {
+                final ByteBuffer header = ByteBuffer.allocateDirect(SegmentDescriptor.HEADER_LENGTH);
+                SegmentDescriptor.writeHeader(new UnsafeBuffer(header), segmentLength, tail.basePosition(),
+                    tail.nextSequence(), context.clock().nanoTime(), metadata.journalId(), 0);
+                while (header.hasRemaining())
+                {
+                    mapping.channel().write(header, header.position());
+                }
+                mapping.force(0, SegmentDescriptor.HEADER_LENGTH, context.forceInterceptor());
+                return mapping;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                mapping.close();
+                throw ex instanceof IOException ? new UncheckedIOException("cannot start segment: file=" +
+                    mapping.segmentPath(), (IOException)ex) : (RuntimeException)ex;
+            }
+        }
+        final Path segmentPath = directory.resolve(JournalDirectoryLayout.segmentFileName(tail.basePosition()));
+        final Path indexPath = directory.resolve(JournalDirectoryLayout.indexFileName(tail.basePosition()));
+        FileChannel channel = null;
+        try
+        {
+            channel = FileChannel.open(segmentPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            final MappedFile index = MappedFile.map(indexPath, IndexDescriptor.HEADER_LENGTH, true);
+            final int interval = IndexDescriptor.interval(index.buffer());
+            index.close();
+            return new SegmentMapping(tail.basePosition(), segmentPath, channel,
+                MappedFile.map(indexPath, IndexDescriptor.fileLength(segmentLength, interval), false));
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw new UncheckedIOException("cannot open tail segment: file=" + segmentPath, ex);
         }
     }
 
@@ -498,7 +565,15 @@ public final class Journal implements AutoCloseable
         {
             error = ex;
         }
-        appender.close();
+        try
+        {
+            appender.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            // a positional appender that could not write its staged records: the sync above said so already
+            error = error == null ? ex : error;
+        }
         CloseHelper.quietClose(agentRunner);
         CloseHelper.quietClose(syncer);
         // the reader's kept segment mappings; it does not close the metadata file, which is the writer's

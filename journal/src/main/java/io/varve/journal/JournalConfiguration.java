@@ -72,6 +72,23 @@ public final class JournalConfiguration
     public static final WriteMode WRITE_MODE_DEFAULT = WriteMode.MAPPED;
 
     /**
+     * Bytes of the staging buffer a {@link WriteMode#POSITIONAL} writer frames records into before it writes them to
+     * the segment file; grown to hold the largest frame if smaller.
+     */
+    public static final String STAGING_BUFFER_LENGTH_PROP_NAME = "varve.staging.buffer.length";
+    /** Default: 64 KiB. */
+    public static final int STAGING_BUFFER_LENGTH_DEFAULT = 64 * 1024;
+
+    /**
+     * How long a {@link WriteMode#POSITIONAL} writer may hold a record appended outside a batch in its staging buffer
+     * before an append writes the buffer out, as an ISO-8601 duration; {@code PT0S} writes every record before its
+     * append returns.
+     */
+    public static final String MAX_STAGING_DELAY_PROP_NAME = "varve.staging.max.delay";
+    /** Default: zero, every direct append is written before it returns. */
+    public static final String MAX_STAGING_DELAY_DEFAULT = "PT0S";
+
+    /**
      * Whether the background thread prepares the next segment before the appender needs it. On, a journal holds one
      * more segment on disk than it has started (129 MiB for a new journal with the 64 MiB default), and a roll costs
      * the appender a header write. Off, the journal holds only the segments it started, and each roll waits for the
@@ -224,6 +241,36 @@ public final class JournalConfiguration
         {
             throw new JournalConfigurationException(
                 WRITE_MODE_PROP_NAME + " must be MAPPED or POSITIONAL: " + WRITE_MODE_PROP_NAME + "=" + value, ex);
+        }
+    }
+
+    /**
+     * Staging buffer length from the system property or the default.
+     *
+     * @return bytes.
+     */
+    public static int stagingBufferLength()
+    {
+        return Integer.getInteger(STAGING_BUFFER_LENGTH_PROP_NAME, STAGING_BUFFER_LENGTH_DEFAULT);
+    }
+
+    /**
+     * Maximum staging delay from the system property or the default.
+     *
+     * @return the delay.
+     * @throws JournalConfigurationException when the property is not an ISO-8601 duration.
+     */
+    public static Duration maxStagingDelay()
+    {
+        final String value = System.getProperty(MAX_STAGING_DELAY_PROP_NAME, MAX_STAGING_DELAY_DEFAULT);
+        try
+        {
+            return Duration.parse(value);
+        }
+        catch (final DateTimeParseException ex)
+        {
+            throw new JournalConfigurationException(MAX_STAGING_DELAY_PROP_NAME +
+                " must be an ISO-8601 duration such as PT0.001S: " + MAX_STAGING_DELAY_PROP_NAME + "=" + value, ex);
         }
     }
 

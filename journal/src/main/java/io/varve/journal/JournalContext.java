@@ -50,6 +50,8 @@ public final class JournalContext
     private boolean exactTimestamps = JournalConfiguration.exactTimestamps();
     private boolean prepareAhead = JournalConfiguration.prepareAhead();
     private WriteMode writeMode = JournalConfiguration.writeMode();
+    private int stagingBufferLength = JournalConfiguration.stagingBufferLength();
+    private Duration maxStagingDelay = JournalConfiguration.maxStagingDelay();
     private Duration segmentMaxAge = JournalConfiguration.segmentMaxAge();
     private EpochNanoClock clock;
     private ThreadFactory threadFactory;
@@ -90,6 +92,16 @@ public final class JournalContext
         if (maxRecordLength < 0)
         {
             throw new JournalConfigurationException("maxRecordLength must be >= 0: maxRecordLength=" + maxRecordLength);
+        }
+        if (stagingBufferLength < 1)
+        {
+            throw new JournalConfigurationException("stagingBufferLength must be positive: stagingBufferLength=" +
+                stagingBufferLength);
+        }
+        if (maxStagingDelay == null || maxStagingDelay.isNegative())
+        {
+            throw new JournalConfigurationException("maxStagingDelay must be zero or positive: maxStagingDelay=" +
+                maxStagingDelay);
         }
         if (segmentMaxAge != null && (segmentMaxAge.isNegative() || segmentMaxAge.isZero()))
         {
@@ -500,6 +512,56 @@ public final class JournalContext
     public WriteMode writeMode()
     {
         return writeMode;
+    }
+
+    /**
+     * Bytes of the staging buffer a {@link WriteMode#POSITIONAL} writer frames records into (direct memory, one per
+     * journal); a buffer smaller than the largest frame plus four bytes is grown to it. Unused in
+     * {@link WriteMode#MAPPED}.
+     *
+     * @param stagingBufferLength bytes, 1 or more.
+     * @return this.
+     */
+    public JournalContext stagingBufferLength(final int stagingBufferLength)
+    {
+        this.stagingBufferLength = stagingBufferLength;
+        return this;
+    }
+
+    /**
+     * Bytes of the staging buffer.
+     *
+     * @return bytes.
+     */
+    public int stagingBufferLength()
+    {
+        return stagingBufferLength;
+    }
+
+    /**
+     * How long a {@link WriteMode#POSITIONAL} writer may keep a record appended directly (outside a ring's batch) in
+     * its staging buffer, invisible to tailers and to {@code sync}'s force until written. Zero (the default) writes
+     * every direct append before it returns. Above zero, an append writes the buffer out once the oldest record in
+     * it is older than this (by record timestamps), or when the buffer is full; an appender that goes idle keeps its
+     * staged records until the next append, {@code flush()}, {@code sync()} or close.
+     *
+     * @param maxStagingDelay zero or more.
+     * @return this.
+     */
+    public JournalContext maxStagingDelay(final Duration maxStagingDelay)
+    {
+        this.maxStagingDelay = maxStagingDelay;
+        return this;
+    }
+
+    /**
+     * How long a direct append may stay staged.
+     *
+     * @return the delay.
+     */
+    public Duration maxStagingDelay()
+    {
+        return maxStagingDelay;
     }
 
     /**

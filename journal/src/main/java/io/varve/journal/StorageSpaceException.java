@@ -24,4 +24,28 @@ public final class StorageSpaceException extends VarveException
             " error='" + cause.getMessage() + "'; free disk space or raise the file size limit, then retry",
             cause, Category.ERROR);
     }
+
+    private StorageSpaceException(final String message, final Throwable cause)
+    {
+        super(message, cause, Category.ERROR);
+    }
+
+    /**
+     * A positional write into a sparse segment file that the disk refused ({@code ENOSPC}, {@code EDQUOT},
+     * {@code EFBIG}): the bytes were not written. The append that needed the write did not happen; records staged
+     * before it (in a batch, or within {@code maxStagingDelay}) stay staged and a later flush writes them.
+     *
+     * @param file     being written.
+     * @param position in the file of the first byte not written.
+     * @param length   bytes the write needed from there.
+     * @param cause    the I/O error.
+     * @return the exception.
+     */
+    public static StorageSpaceException ofWrite(
+        final Path file, final long position, final int length, final Throwable cause)
+    {
+        return new StorageSpaceException("cannot write " + file + ": position=" + position + " requested=" + length +
+            " bytes error='" + cause.getMessage() + "'; free disk space or raise the file size limit, then retry",
+            cause);
+    }
 }

@@ -36,6 +36,12 @@ public final class ChildJvm
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
+        final String writeMode = System.getProperty(JournalConfiguration.WRITE_MODE_PROP_NAME);
+        if (writeMode != null)
+        {
+            // a test class run in the positional mode runs its children in it too
+            command.add("-D" + JournalConfiguration.WRITE_MODE_PROP_NAME + "=" + writeMode);
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());

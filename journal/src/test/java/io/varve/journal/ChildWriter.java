@@ -1,5 +1,6 @@
 package io.varve.journal;
 
+import io.varve.journal.format.JournalCounter;
 import io.varve.journal.write.Appender;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -83,6 +84,14 @@ public final class ChildWriter
                 fill(dir);
                 break;
 
+            case "staged":
+                staged(dir);
+                break;
+
+            case "stream":
+                stream(dir, Integer.parseInt(args[2]));
+                break;
+
             case "unsynced":
                 unsynced(dir, Integer.parseInt(args[2]));
                 break;
@@ -158,6 +167,69 @@ public final class ChildWriter
                 }
             }
         }
+    }
+
+    /**
+     * A positional writer: 300 records written (the first 100 synced), then a batch of 50 staged (a roll in it
+     * writes those before it); prints {@code STAGED} and the count of records written, and waits to be killed.
+     */
+    private static void staged(final Path dir) throws InterruptedException
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+        final Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(65536)
+            .writeMode(WriteMode.POSITIONAL));
+        final Appender appender = journal.appender();
+        for (int i = 0; i < 300; i++)
+        {
+            final long sequence = appender.nextSequence();
+            fill(payload, sequence);
+            appender.append(payload, 0, payloadLength(sequence));
+            if (i == 99)
+            {
+                appender.sync();
+            }
+        }
+        appender.beginBatch();
+        for (int i = 0; i < 50; i++)
+        {
+            final long sequence = appender.nextSequence();
+            fill(payload, sequence);
+            appender.append(payload, 0, payloadLength(sequence));
+        }
+        // a roll inside the batch writes what it staged so far: the counter says how many records were written
+        System.out.println("STAGED " + journal.metadata().counterValue(JournalCounter.NEXT_SEQUENCE));
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    /**
+     * A positional writer appending records in batches of 1 to 64 (each written with one or a few positional writes
+     * at its end), then closing; for a tailer in another process.
+     */
+    private static void stream(final Path dir, final int records)
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+        final SplittableRandom random = new SplittableRandom(records);
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(65536)
+            .writeMode(WriteMode.POSITIONAL)))
+        {
+            final Appender appender = journal.appender();
+            System.out.println("OPEN");
+            System.out.flush();
+            while (appender.nextSequence() < records)
+            {
+                appender.beginBatch();
+                final int batch = (int)Math.min(1 + random.nextInt(64), records - appender.nextSequence());
+                for (int i = 0; i < batch; i++)
+                {
+                    final long sequence = appender.nextSequence();
+                    fill(payload, sequence);
+                    appender.append(payload, 0, payloadLength(sequence));
+                }
+                appender.endBatch();
+            }
+        }
+        System.out.println("CLOSED");
     }
 
     private static void fill(final Path dir)

@@ -47,16 +47,23 @@ class FullDiskTest
         assertTrue(full.contains("File too large"), full);
         assertTrue(full.contains(".seg") || full.contains(".idx"), "names the file: " + full);
         assertTrue(full.contains("requested="), full);
-        assertTrue(result.lines().contains("STILL FULL"), result.output());
+        // A positional writer meets the limit in a write into the segment it fills, and the write of a record shorter
+        // than the one refused may still fit below the limit; a mapped writer meets it allocating the next segment.
+        final boolean positional = new JournalContext().writeMode() == WriteMode.POSITIONAL;
+        final boolean secondFit = result.lines().contains("UNEXPECTED append succeeded");
+        assertTrue(result.lines().contains("STILL FULL") || (positional && secondFit), result.output());
+        assertTrue(!positional || full.contains(".seg: position="), full);
         assertTrue(result.lines().contains("CLOSED"), result.output());
-        final long appendedByChild = Long.parseLong(full.split(" ")[1]);
+        final long appendedByChild = Long.parseLong(full.split(" ")[1]) + (secondFit ? 1 : 0);
 
         final long[] next = {0};
         final long records = FrameWalker.walk(dir, SEGMENT_LENGTH,
             (buffer, offset, length, sequence, timestamp, type, position) ->
             {
                 assertEquals(next[0]++, sequence);
-                assertTrue(ChildWriter.matches(buffer, offset, length, sequence));
+                // the child's second, 8-byte record carries no pattern
+                assertTrue(ChildWriter.matches(buffer, offset, length, sequence) ||
+                    (secondFit && sequence == 100 + appendedByChild - 1 && length == 8));
             });
         assertEquals(100 + appendedByChild, records, "every record written before the failure is readable");
         try (Stream<Path> files = Files.list(dir))

@@ -15,6 +15,10 @@ import io.varve.journal.write.RecordClaim;
  * {@link JournaledTickets}. A failure stops appending, fails the ring, and keeps draining slots so that no producer
  * blocks on a ring nobody empties.
  * <p>
+ * Each batch is bracketed with {@link Appender#beginBatch()} and {@link Appender#endBatch()}: a positional-mode
+ * appender stages the batch's records and writes them with one positional write at its end (or when its staging
+ * buffer fills), and before a checkpoint is handed to the force thread, so a force never aims past what was written.
+ * <p>
  * Threading: runs on the journaling thread only.
  */
 final class JournalingHandler implements EventHandler<RingSlot>
@@ -39,6 +43,7 @@ final class JournalingHandler implements EventHandler<RingSlot>
     private int largeRemaining;
     private int sinceTimeCheck;
     private boolean failed;
+    private boolean batchOpen;
 
     JournalingHandler(
         final JournalRing ring,
@@ -72,6 +77,11 @@ final class JournalingHandler implements EventHandler<RingSlot>
         final int length = slot.length;
         try
         {
+            if (!batchOpen)
+            {
+                appender.beginBatch();
+                batchOpen = true;
+            }
             if (length == RingSlot.CONTINUATION)
             {
                 continueLargeRecord(slot, sequence);
@@ -92,6 +102,12 @@ final class JournalingHandler implements EventHandler<RingSlot>
                 appender.append(slot.buffer, 0, length, slot.type);
                 journaled(sequence, length);
             }
+            if (endOfBatch || (policy == FsyncPolicy.Kind.BATCH && (pendingBytes >= maxBatchBytes || waitedTooLong())))
+            {
+                // the batch's records written (positional mode) before any checkpoint or acknowledgement names them
+                batchOpen = false;
+                appender.endBatch();
+            }
         }
         catch (final Throwable ex)
         {
@@ -101,7 +117,7 @@ final class JournalingHandler implements EventHandler<RingSlot>
         switch (policy)
         {
             case BATCH:
-                if (endOfBatch || pendingBytes >= maxBatchBytes || waitedTooLong())
+                if (!batchOpen)
                 {
                     force();
                 }

@@ -1,5 +1,7 @@
 package io.varve.stress;
 
+import io.varve.journal.JournalConfiguration;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -51,6 +53,12 @@ public final class ChildProcess implements AutoCloseable
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Xss512k");
+        final String writeMode = System.getProperty(JournalConfiguration.WRITE_MODE_PROP_NAME);
+        if (writeMode != null)
+        {
+            // a torture run in the positional mode runs its writers in it too
+            command.add("-D" + JournalConfiguration.WRITE_MODE_PROP_NAME + "=" + writeMode);
+        }
         final String logging = System.getProperty("java.util.logging.config.file");
         if (logging != null)
         {

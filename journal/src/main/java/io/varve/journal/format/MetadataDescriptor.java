@@ -60,7 +60,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  +---------------------------------------------------------------+
  *  |                    Writer Max Frame Length                    |  96
  *  +---------------------------------------------------------------+
- *  |                  Reserved to the cache line                   | 100
+ *  |            Writer Write Mode (0 MAPPED, 1 POSITIONAL)         | 100
+ *  +---------------------------------------------------------------+
+ *  |                  Reserved to the cache line                   | 104
  *  +---------------------------------------------------------------+
  *  |              Durable Slot A (DURABLE_SLOT_LENGTH)             | 128
  *  +---------------------------------------------------------------+
@@ -89,6 +91,12 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *     that left the journal, the page cache survived, so nothing beyond the last committed frame can be non-zero but
  *     one partly written frame: recovery then clears at most the largest frame that writer started (raised before
  *     each frame longer than any before it) instead of the whole rest of the segment.</li>
+ *     <li><b>Writer Write Mode</b>: how the last writer to open the journal publishes frames. 0
+ *     ({@link #WRITE_MODE_MAPPED}, also what files from before this field hold): by a release store of each frame's
+ *     length, which a tailer trusts. 1 ({@link #WRITE_MODE_POSITIONAL}): by positional writes of whole batches, whose
+ *     bytes a reader may see in any order, then a release store of the writer position counter; a tailer reads frames
+ *     only below that counter. Stored with a release store when a writer opens, before recovery and before it
+ *     writes any frame.</li>
  *     <li><b>Counters</b>: Agrona's {@link CountersReader} layout, allocated once when the journal is created, in
  *     the order of {@link JournalCounter}; any process reads them with {@code new CountersReader(meta, values)}.</li>
  * </ul>
@@ -118,6 +126,12 @@ public final class MetadataDescriptor
     public static final int WRITER_BOOT_ID_OFFSET = 80;
     /** Offset of the largest frame the writer has started. */
     public static final int WRITER_MAX_FRAME_LENGTH_OFFSET = 96;
+    /** Offset of the last writer's write mode, {@link #WRITE_MODE_MAPPED} or {@link #WRITE_MODE_POSITIONAL}. */
+    public static final int WRITER_WRITE_MODE_OFFSET = 100;
+    /** Write mode word of a writer that publishes each frame by a release store of its length. */
+    public static final int WRITE_MODE_MAPPED = 0;
+    /** Write mode word of a writer that publishes frames only through the writer position counter. */
+    public static final int WRITE_MODE_POSITIONAL = 1;
     /** Offset of durable slot A. */
     public static final int DURABLE_SLOT_A_OFFSET = 128;
     /** Offset of durable slot B. */

@@ -5,17 +5,22 @@ import io.varve.journal.JournalCorruptionException;
 import io.varve.journal.format.FrameReader;
 import io.varve.journal.format.JournalCounter;
 import io.varve.journal.format.JournalDirectoryLayout;
+import io.varve.journal.format.MetadataDescriptor;
 import io.varve.journal.format.SegmentDescriptor;
+import io.varve.journal.storage.MetadataFile;
 import io.varve.journal.storage.SegmentFrames;
 import io.varve.journal.storage.SegmentHeaderReader;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
 
@@ -23,6 +28,12 @@ import static io.varve.journal.format.FrameDescriptor.HEADER_LENGTH;
  * Reads committed records straight from the mapped segments, in this process or another, with no allocation per
  * record. A record is visible as soon as the writer commits it (no flush or sync needed); a tailer never sees a
  * partly written frame, because it reads a frame's length with acquire semantics and the writer stores it last.
+ * When the last writer to open the journal writes with positional writes ({@code WriteMode.POSITIONAL}, recorded in
+ * the metadata), a length word proves nothing (a kernel copy does not order the bytes of one write): each poll then
+ * reads the writer position counter once with acquire semantics and reads frames only below it (or below the durable
+ * position in the metadata's durable slots, should a power loss have left the counter behind it), since that writer
+ * stores the counter with a release store only after the write of every frame below it returned. A record is then
+ * visible once its batch (or its direct append) was written, not while it is staged.
  * Every frame is read through a {@link FrameReader}, so a tailer applies the same frame rules as recovery and
  * {@code varve verify}; by default that includes each frame's CRC32C. A damaged frame, or a segment that is missing,
  * empty, truncated or never started while the journal goes on after it, is never stepped over: the tailer throws
@@ -78,6 +89,10 @@ public final class Tailer implements AutoCloseable
     private final AtomicCounter firstPosition;
     private final AtomicCounter writerPosition;
     private final AtomicCounter durablePosition;
+    private final MetadataFile metadata;
+    private final UnsafeBuffer metadataHeader;
+    private final ByteBuffer slotView;
+    private final CRC32C slotChecksum = new CRC32C();
 
     private MappedSegment segment;
     /** The next segment's file, mapped (its first pages populated) before the tailer reads it; held from the cache. */
@@ -107,6 +122,10 @@ public final class Tailer implements AutoCloseable
         this.firstPosition = reader.metadata().counter(JournalCounter.FIRST_POSITION);
         this.writerPosition = reader.metadata().counter(JournalCounter.WRITER_POSITION);
         this.durablePosition = reader.metadata().counter(JournalCounter.DURABLE_POSITION);
+        this.metadata = reader.metadata();
+        this.metadataHeader = new UnsafeBuffer(metadata.buffer(), 0, MetadataDescriptor.HEADER_LENGTH);
+        // a view for the slots' CRC32C without a copy; null only for a metadata buffer that is not a byte buffer
+        this.slotView = metadataHeader.byteBuffer() != null ? metadataHeader.byteBuffer().duplicate() : null;
         this.reader = reader;
         this.segments = reader.segments();
         this.directory = reader.directory();
@@ -145,9 +164,25 @@ public final class Tailer implements AutoCloseable
         }
         final FrameReader frames = this.frames;
         final TailerPosition persisted = this.persisted;
+        // Once per poll: a positional writer's bytes are trusted only below the counter it moves after each write.
+        final boolean positional = metadata.writerIsPositional();
+        long visible = positional ? writerPosition.getAcquire() : Long.MAX_VALUE;
+        boolean durableChecked = false;
         int delivered = 0;
         while (delivered < limit)
         {
+            if (basePosition + frames.offset() >= visible)
+            {
+                if (durableChecked)
+                {
+                    break;
+                }
+                // At the counter: the durable position (forced, in the header page) may be past a counter that a power
+                // loss left stale; every frame below it was written and forced, whole.
+                durableChecked = true;
+                visible = Math.max(visible, durableFromSlots());
+                continue;
+            }
             final int result = frames.next();
             if (result == FrameReader.RECORD)
             {
@@ -180,6 +215,12 @@ public final class Tailer implements AutoCloseable
             }
             else
             {
+                if (!positional && metadata.writerIsPositional())
+                {
+                    // a positional writer opened during this poll and is writing where we read: the next poll reads
+                    // only below its counter
+                    break;
+                }
                 if (segment.isTruncated() && frames.frameLength() > frames.limit() - frames.offset())
                 {
                     throw truncated();
@@ -731,8 +772,14 @@ public final class Tailer implements AutoCloseable
         final int targetOffset)
     {
         int previous = walk.offset();
+        final long visibleEnd = visibleEnd() - target.basePosition();
         while (walk.offset() < targetOffset)
         {
+            if (walk.offset() >= visibleEnd)
+            {
+                // a positional writer has not published this yet: the end, as a zero length is in the mapped mode
+                return new TailerSeek(walk.offset(), walk.nextSequence(), walk.lastTimestamp(), false, previous);
+            }
             final int result = walk.next();
             if (result == FrameReader.RECORD)
             {
@@ -757,7 +804,7 @@ public final class Tailer implements AutoCloseable
             }
         }
         long sequence = walk.nextSequence();
-        if (walk.offset() == targetOffset)
+        if (walk.offset() == targetOffset && walk.offset() < visibleEnd)
         {
             // the offset asked for: a compacted segment's record there may carry a later sequence than the next
             final int result = walk.next();
@@ -771,6 +818,62 @@ public final class Tailer implements AutoCloseable
             }
         }
         return new TailerSeek(walk.offset(), sequence, walk.lastTimestamp(), false, previous);
+    }
+
+    /**
+     * End of what a tailer may read: the writer position counter when the last writer to open the journal writes
+     * with positional writes, else no bound (each frame is published by its length).
+     */
+    private long visibleEnd()
+    {
+        return metadata.writerIsPositional() ?
+            Math.max(writerPosition.getAcquire(), durableFromSlots()) : Long.MAX_VALUE;
+    }
+
+    /**
+     * The durable position of the newest valid durable slot, or -1: the rule of
+     * {@link MetadataDescriptor#newestValidSlot}, without its allocation, since a tailer at the live edge asks on every
+     * poll.
+     */
+    private long durableFromSlots()
+    {
+        final boolean aValid = isSlotValid(MetadataDescriptor.DURABLE_SLOT_A_OFFSET);
+        final boolean bValid = isSlotValid(MetadataDescriptor.DURABLE_SLOT_B_OFFSET);
+        final int slot;
+        if (aValid && bValid)
+        {
+            slot = generation(MetadataDescriptor.DURABLE_SLOT_A_OFFSET) >=
+                generation(MetadataDescriptor.DURABLE_SLOT_B_OFFSET) ?
+                MetadataDescriptor.DURABLE_SLOT_A_OFFSET : MetadataDescriptor.DURABLE_SLOT_B_OFFSET;
+        }
+        else
+        {
+            slot = aValid ? MetadataDescriptor.DURABLE_SLOT_A_OFFSET :
+                bValid ? MetadataDescriptor.DURABLE_SLOT_B_OFFSET : -1;
+        }
+        return slot < 0 ? -1 : MetadataDescriptor.slotPosition(metadataHeader, slot);
+    }
+
+    private long generation(final int slotOffset)
+    {
+        return metadataHeader.getLong(slotOffset + MetadataDescriptor.SLOT_GENERATION_OFFSET, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private boolean isSlotValid(final int slotOffset)
+    {
+        if (generation(slotOffset) <= 0)
+        {
+            return false;
+        }
+        if (slotView == null)
+        {
+            return MetadataDescriptor.isSlotValid(metadataHeader, slotOffset);
+        }
+        slotView.limit(slotOffset + MetadataDescriptor.SLOT_CHECKSUM_OFFSET).position(slotOffset);
+        slotChecksum.reset();
+        slotChecksum.update(slotView);
+        return metadataHeader.getInt(slotOffset + MetadataDescriptor.SLOT_CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN) ==
+            (int)slotChecksum.getValue();
     }
 
     private JournalCorruptionException damagedDuringSeek(final MappedSegment target, final FrameReader walk)

@@ -113,6 +113,41 @@ public final class JournalDirectory
     }
 
     /**
+     * Create a sparse file of the given length, with the journal's permissions: its length set by writing its last
+     * byte, no blocks allocated for the rest. For segment files written with positional writes, where a write into a
+     * hole on a full disk fails with an error the writer reports, instead of a SIGBUS as a store into a mapped hole
+     * would raise. A failure deletes what was created.
+     *
+     * @param name   of the new file.
+     * @param length bytes, 1 or more.
+     * @throws StorageSpaceException when the disk or a file size limit refuses the length.
+     */
+    public synchronized void allocateSparse(final String name, final long length)
+    {
+        final Path file = path.resolve(name);
+        try (FileChannel channel = FileChannel.open(
+            file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ))
+        {
+            Files.setPosixFilePermissions(file, permissions);
+            final ByteBuffer lastByte = ByteBuffer.allocate(1);
+            while (lastByte.hasRemaining())
+            {
+                channel.write(lastByte, length - 1);
+            }
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            // not ours to delete
+            throw new UncheckedIOException("file already exists: file=" + file, ex);
+        }
+        catch (final IOException ex)
+        {
+            deleteQuietly(file);
+            throw new StorageSpaceException(file, length, 0, ex);
+        }
+    }
+
+    /**
      * Lengthen an existing file to a length with zeros written through the file system (real blocks, as
      * {@link #allocate} does), keeping its bytes; for a segment file that was cut short and is repaired.
      *

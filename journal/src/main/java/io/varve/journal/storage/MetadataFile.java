@@ -320,6 +320,31 @@ public final class MetadataFile implements AutoCloseable
     }
 
     /**
+     * Record how this writer publishes frames, before it recovers or writes any; see
+     * {@link MetadataDescriptor#WRITER_WRITE_MODE_OFFSET}.
+     *
+     * @param positional true for {@link io.varve.journal.WriteMode#POSITIONAL}.
+     */
+    public void writerWriteMode(final boolean positional)
+    {
+        buffer.putIntRelease(MetadataDescriptor.WRITER_WRITE_MODE_OFFSET,
+            positional ? MetadataDescriptor.WRITE_MODE_POSITIONAL : MetadataDescriptor.WRITE_MODE_MAPPED);
+    }
+
+    /**
+     * Whether the last writer to open the journal publishes frames through the writer position counter only
+     * ({@link io.varve.journal.WriteMode#POSITIONAL}), so readers must not read frames at or beyond it. A load with
+     * acquire semantics: any process may read it while a writer opens.
+     *
+     * @return true when positional.
+     */
+    public boolean writerIsPositional()
+    {
+        return buffer.getIntAcquire(MetadataDescriptor.WRITER_WRITE_MODE_OFFSET) ==
+            MetadataDescriptor.WRITE_MODE_POSITIONAL;
+    }
+
+    /**
      * Whether the last writer ran on this same boot of the host, so the page cache it wrote into survived.
      *
      * @return true when the recorded boot id is known and equals this boot's.

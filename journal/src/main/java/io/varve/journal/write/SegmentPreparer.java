@@ -5,12 +5,15 @@ import io.varve.journal.format.IndexDescriptor;
 import io.varve.journal.format.JournalDirectoryLayout;
 import io.varve.journal.storage.JournalDirectory;
 import io.varve.journal.storage.MappedFile;
+import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -42,6 +45,7 @@ public final class SegmentPreparer implements Agent
     private final RecordTimestamps timestamps;
     private final SessionCounters sessionCounters;
     private SegmentRetention retention;
+    private boolean positional;
     private final String roleName;
 
     private volatile long requestedBase = -1;
@@ -112,6 +116,10 @@ public final class SegmentPreparer implements Agent
      */
     public SegmentMapping prepare(final long basePosition)
     {
+        if (positional)
+        {
+            return prepareSparse(basePosition);
+        }
         final String segmentName = JournalDirectoryLayout.segmentFileName(basePosition);
         final String indexName = JournalDirectoryLayout.indexFileName(basePosition);
         directory.delete(indexName);
@@ -155,6 +163,57 @@ public final class SegmentPreparer implements Agent
             }
             throw (RuntimeException)ex;
         }
+    }
+
+    /**
+     * {@link #prepare(long)} for {@code WriteMode.POSITIONAL}: the segment file created sparse at full length and
+     * opened for positional writes, never mapped; its index allocated and mapped as in the mapped mode.
+     */
+    private SegmentMapping prepareSparse(final long basePosition)
+    {
+        final String segmentName = JournalDirectoryLayout.segmentFileName(basePosition);
+        final String indexName = JournalDirectoryLayout.indexFileName(basePosition);
+        directory.delete(indexName);
+        final boolean adopt = basePosition == adoptableBase && hasFullLength(segmentName);
+        adoptableBase = -1;
+        if (!adopt)
+        {
+            directory.allocateSparse(segmentName, segmentLength);
+        }
+        FileChannel channel = null;
+        try
+        {
+            final int indexLength = IndexDescriptor.fileLength(segmentLength, indexInterval);
+            directory.allocate(indexName, indexLength);
+            channel = FileChannel.open(
+                directory.resolve(segmentName), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            final MappedFile index = MappedFile.map(directory.resolve(indexName), indexLength, false);
+            IndexDescriptor.writeHeader(index.buffer(), basePosition, journalId, indexInterval);
+            directory.fsync();
+            return new SegmentMapping(basePosition, directory.resolve(segmentName), channel, index);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            CloseHelper.quietClose(channel);
+            directory.delete(indexName);
+            directory.delete(segmentName);
+            if (ex instanceof IOException)
+            {
+                throw new UncheckedIOException("cannot open new segment: file=" + segmentName, (IOException)ex);
+            }
+            throw (RuntimeException)ex;
+        }
+    }
+
+    /**
+     * Prepare segments for a writer that never maps them writable ({@code WriteMode.POSITIONAL}): sparse files opened
+     * for positional writes. Called once, before the agent starts.
+     *
+     * @param positional true for positional writes.
+     */
+    public void positional(final boolean positional)
+    {
+        this.positional = positional;
     }
 
     /**

@@ -30,6 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code FsyncPolicy.NONE} sealed segments are unmapped at once and a later {@link #sync(long)} forces them through
  * a file channel.
  * <p>
+ * A segment written with positional writes ({@code WriteMode.POSITIONAL}) is forced with {@code fdatasync} of its
+ * file instead of {@code msync} of a range; the appender writes its staged frames out before it asks for a sync, so a
+ * sync target never passes what was written.
+ * <p>
  * A failed force is fatal: the journal enters its failed state and this never forces again, because after a
  * failed fsync the kernel may have dropped the dirty pages, and a retry could succeed with the data gone.
  * <p>
@@ -196,14 +200,14 @@ public final class SegmentSyncer implements AutoCloseable
             final int toOffset = (int)Math.min(target - base, segmentLength);
             if (current != null && current.basePosition() == base)
             {
-                current.segment().force(fromOffset, toOffset, interceptor);
+                current.force(fromOffset, toOffset, interceptor);
             }
             else
             {
                 final SegmentMapping mapping = removeSealed(base);
                 if (mapping != null)
                 {
-                    mapping.segment().force(fromOffset, toOffset, interceptor);
+                    mapping.force(fromOffset, toOffset, interceptor);
                     mapping.index().force(0, mapping.index().length(), interceptor);
                     forced.addLast(mapping);
                 }

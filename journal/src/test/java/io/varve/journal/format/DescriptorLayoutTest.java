@@ -153,7 +153,13 @@ class DescriptorLayoutTest
             MetadataDescriptor.CREATION_TIME_OFFSET, 8,
             MetadataDescriptor.IDENTITY_CHECKSUM_OFFSET, 4,
             MetadataDescriptor.WRITER_PID_OFFSET, 8,
-            MetadataDescriptor.WRITER_START_TIME_OFFSET, 8);
+            MetadataDescriptor.WRITER_START_TIME_OFFSET, 8,
+            MetadataDescriptor.WRITER_BOOT_ID_OFFSET, 16,
+            MetadataDescriptor.WRITER_MAX_FRAME_LENGTH_OFFSET, 4,
+            MetadataDescriptor.WRITER_WRITE_MODE_OFFSET, 4);
+        assertEquals(100, MetadataDescriptor.WRITER_WRITE_MODE_OFFSET, "the write mode's offset is part of the format");
+        assertEquals(0, MetadataDescriptor.WRITE_MODE_MAPPED, "files from before the field read as mapped");
+        assertEquals(1, MetadataDescriptor.WRITE_MODE_POSITIONAL);
         assertLayout(MetadataDescriptor.DURABLE_SLOT_LENGTH,
             MetadataDescriptor.SLOT_POSITION_OFFSET, 8,
             MetadataDescriptor.SLOT_GENERATION_OFFSET, 8,

@@ -1,0 +1,23 @@
+package io.varve.journal.read;
+
+import io.varve.journal.PositionalMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Every test of {@link CrossProcessTailerTest} with the writer in {@code WriteMode.POSITIONAL}.
+ */
+class CrossProcessTailerPositionalTest extends CrossProcessTailerTest
+{
+    @BeforeAll
+    static void positional()
+    {
+        PositionalMode.on();
+    }
+
+    @AfterAll
+    static void mapped()
+    {
+        PositionalMode.off();
+    }
+}

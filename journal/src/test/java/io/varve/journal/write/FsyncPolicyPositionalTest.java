@@ -1,0 +1,23 @@
+package io.varve.journal.write;
+
+import io.varve.journal.PositionalMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Every test of {@link FsyncPolicyTest} with the writer in {@code WriteMode.POSITIONAL}.
+ */
+class FsyncPolicyPositionalTest extends FsyncPolicyTest
+{
+    @BeforeAll
+    static void positional()
+    {
+        PositionalMode.on();
+    }
+
+    @AfterAll
+    static void mapped()
+    {
+        PositionalMode.off();
+    }
+}
