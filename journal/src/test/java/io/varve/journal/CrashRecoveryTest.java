@@ -45,7 +45,7 @@ class CrashRecoveryTest
             synced = acknowledged;
 
             final long[] next = {0};
-            final long records = FrameWalker.walk(dir, SEGMENT_LENGTH,
+            final long records = FrameWalker.walk(dir, SEGMENT_LENGTH, PositionalMode.isOn(),
                 (buffer, offset, length, sequence, timestamp, type, position) ->
                 {
                     assertEquals(next[0]++, sequence);

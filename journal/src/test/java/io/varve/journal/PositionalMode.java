@@ -21,6 +21,16 @@ public final class PositionalMode
     }
 
     /**
+     * Whether the positional mode is on.
+     *
+     * @return true between {@link #on()} and {@link #off()}.
+     */
+    public static boolean isOn()
+    {
+        return WriteMode.POSITIONAL.name().equals(System.getProperty(JournalConfiguration.WRITE_MODE_PROP_NAME));
+    }
+
+    /**
      * Back to the default mode.
      */
     public static void off()

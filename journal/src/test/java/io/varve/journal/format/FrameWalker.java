@@ -36,12 +36,34 @@ public final class FrameWalker
      */
     public static long walk(final Path directory, final int segmentLength, final RecordVisitor visitor)
     {
+        return walk(directory, segmentLength, false, visitor);
+    }
+
+    /**
+     * Walk every record of a journal whose writer was killed; a damaged frame is accepted only as the end of the
+     * log, in the last started segment, when {@code tornTailAllowed}: a positional writer killed inside a
+     * {@code pwrite} leaves the pages the kernel copied before the kill, so a frame whose length landed may lack its
+     * end (beyond the published writer position, never acknowledged). A mapped writer stores the length last and
+     * never leaves one.
+     *
+     * @return the number of records before the end or the torn frame.
+     */
+    public static long walk(
+        final Path directory, final int segmentLength, final boolean tornTailAllowed, final RecordVisitor visitor)
+    {
+        final List<Path> paths = segments(directory);
+        Path torn = null;
         final FrameReader frames = new FrameReader(true);
         long records = 0;
         long expectedSequence = -1;
         long lastTimestamp = Long.MIN_VALUE;
-        for (final Path path : segments(directory))
+        for (final Path path : paths)
         {
+            if (torn != null && SegmentHeaderReader.read(path) != null &&
+                SegmentDescriptor.magicVolatile(SegmentHeaderReader.read(path)) != 0)
+            {
+                throw new AssertionError("a started segment follows a torn frame: torn=" + torn + " next=" + path);
+            }
             final UnsafeBuffer header = SegmentHeaderReader.read(path);
             final boolean compacted = header != null && SegmentDescriptor.isCompacted(header);
             if (path.toFile().length() < segmentLength && !compacted)
@@ -72,7 +94,11 @@ public final class FrameWalker
                 }
                 if (result == FrameReader.DAMAGED)
                 {
-                    throw new AssertionError(path + " offset=" + frames.offset() + ": " + frames.reason());
+                    if (!tornTailAllowed)
+                    {
+                        throw new AssertionError(path + " offset=" + frames.offset() + ": " + frames.reason());
+                    }
+                    torn = path;
                 }
                 expectedSequence = frames.nextSequence();
                 lastTimestamp = frames.lastTimestamp();
