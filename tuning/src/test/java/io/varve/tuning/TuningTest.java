@@ -2,6 +2,7 @@ package io.varve.tuning;
 
 import io.varve.journal.FsyncPolicy;
 import io.varve.journal.JournalContext;
+import io.varve.journal.WriteMode;
 import io.varve.ringbuffer.JournalRing;
 import io.varve.ringbuffer.RingContext;
 import io.varve.ringbuffer.WaitPolicy;
@@ -43,6 +44,11 @@ class TuningTest
         final RingContext balanced = TuningProfile.BALANCED.apply(new RingContext());
         assertEquals(new RingContext().maxBatchBytes(), balanced.maxBatchBytes(), "BALANCED is the default");
         assertEquals(256 * 1024 * 1024, TuningProfile.THROUGHPUT.apply(new JournalContext()).segmentLength());
+        assertEquals(WriteMode.POSITIONAL, TuningProfile.THROUGHPUT.apply(new JournalContext()).writeMode());
+        assertEquals(WriteMode.MAPPED, TuningProfile.LOW_LATENCY.apply(
+            new JournalContext().writeMode(WriteMode.POSITIONAL)).writeMode());
+        assertEquals(new JournalContext().writeMode(), TuningProfile.BALANCED.apply(new JournalContext()).writeMode(),
+            "BALANCED is the default");
         for (final TuningProfile profile : TuningProfile.values())
         {
             assertFalse(profile.advice().isEmpty(), profile.name());
