@@ -103,6 +103,8 @@ public final class Tailer implements AutoCloseable
         final TailerPosition persisted,
         final boolean skipAheadWhenBehind)
     {
+        // the counters below are views of the metadata mapping: the reader keeps it mapped until this tailer closes
+        reader.acquireMetadata();
         this.skipAheadWhenBehind = skipAheadWhenBehind;
         this.firstPosition = reader.metadata().counter(JournalCounter.FIRST_POSITION);
         this.writerPosition = reader.metadata().counter(JournalCounter.WRITER_POSITION);
@@ -876,9 +878,16 @@ public final class Tailer implements AutoCloseable
                 segments.release(prepared);
                 prepared = null;
             }
-            if (persisted != null)
+            try
             {
-                persisted.close();
+                if (persisted != null)
+                {
+                    persisted.close();
+                }
+            }
+            finally
+            {
+                reader.releaseMetadata();
             }
         }
     }
