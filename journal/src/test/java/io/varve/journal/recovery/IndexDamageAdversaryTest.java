@@ -66,6 +66,8 @@ class IndexDamageAdversaryTest
         }
         final List<Long> positions = recordPositions(pristine, SEGMENT_LENGTH);
         assertEquals(RECORDS, positions.size());
+        final long[] timestamps = new long[RECORDS];
+        FrameWalker.walk(pristine, SEGMENT_LENGTH, (b, o, l, s, t, ty, p) -> timestamps[(int)s] = t);
         final long tailBase = positions.get(RECORDS - 1) & -(long)SEGMENT_LENGTH;
         for (int trial = 0; trial < 60; trial++)
         {
@@ -75,7 +77,7 @@ class IndexDamageAdversaryTest
             final Path index = copy.resolve(JournalDirectoryLayout.indexFileName(tailBase));
             final String damage = damage(index, random, trial % 6);
             final String what = "trial " + trial + ": " + damage;
-            seekEverywhere(copy, random, what);
+            seekEverywhere(copy, random, timestamps, what);
             if (trial % 2 == 0)
             {
                 // a durable position anywhere in the tail segment: recovery starts at an index entry below it
@@ -94,7 +96,7 @@ class IndexDamageAdversaryTest
                 assertEquals(s, b.getLong(o, LITTLE_ENDIAN), what);
             });
             assertEquals(RECORDS, expected[0], what);
-            seekEverywhere(copy, random, what + " (after recovery)");
+            seekEverywhere(copy, random, timestamps, what + " (after recovery)");
             // a damaged entry below where recovery started stays (a warning of verify): see the disabled test
             final VerifyReport report = new JournalVerifier(copy, Set.of()).verify();
             assertFalse(report.hasErrors(), what + ": " + report.findings());
@@ -134,7 +136,93 @@ class IndexDamageAdversaryTest
         assertTrue(report.findings().isEmpty(), report.findings().toString());
     }
 
-    private static void seekEverywhere(final Path journal, final Random random, final String what)
+    @Test
+    void shouldNotStartRecoveryPastTheDurablePositionAtAnEntryOutOfOrder() throws Exception
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[200]);
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).segmentLength(SEGMENT_LENGTH)
+            .indexInterval(INTERVAL)))
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                payload.putLong(0, i, LITTLE_ENDIAN);
+                journal.appender().append(payload, 0, 200);
+            }
+        }
+        final List<Long> positions = recordPositions(dir, SEGMENT_LENGTH);
+        final Path index = dir.resolve(JournalDirectoryLayout.indexFileName(0));
+        final ByteBuffer entries = ByteBuffer.wrap(java.nio.file.Files.readAllBytes(index)).order(LITTLE_ENDIAN);
+        final int capacity = IndexDescriptor.capacity(SEGMENT_LENGTH, INTERVAL);
+        // a durable position whose start entry the binary search reaches without looking at the entry before it
+        int durableRecord = -1;
+        int start = -1;
+        for (int record = 200; record < 400 && durableRecord < 0; record++)
+        {
+            final long limit = positions.get(record);
+            int low = 0;
+            int high = capacity - 1;
+            int found = -1;
+            boolean probedBefore = false;
+            final int expected = lastEntryAtOrBelow(entries, capacity, limit);
+            while (low <= high)
+            {
+                final int middle = (low + high) >>> 1;
+                probedBefore |= middle == expected - 1;
+                final int offset = frameOffset(entries, middle);
+                if (offset != 0 && offset <= limit)
+                {
+                    found = middle;
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+            if (!probedBefore && found > 2)
+            {
+                durableRecord = record;
+                start = found;
+            }
+        }
+        assertTrue(durableRecord > 0, "a durable position to test with");
+        // after a power loss: only what lies below the durable position was forced, and a frame after it is torn
+        rewindDurablePosition(dir, positions.get(durableRecord));
+        JournalFiles.flipByte(dir, positions.get(600) + FrameDescriptor.HEADER_LENGTH + 5, SEGMENT_LENGTH);
+        // the start entry is damaged, and the one before it names a frame far past the torn one
+        final byte[] damaged = new byte[IndexDescriptor.ENTRY_LENGTH];
+        entries.get(IndexDescriptor.entryOffset(start), damaged);
+        damaged[IndexDescriptor.ENTRY_SEQUENCE_OFFSET] ^= 0x55;
+        final byte[] later = new byte[IndexDescriptor.ENTRY_LENGTH];
+        entries.get(IndexDescriptor.entryOffset(lastEntryAtOrBelow(entries, capacity, positions.get(900))), later);
+        JournalFiles.writeBytes(index, IndexDescriptor.entryOffset(start), damaged);
+        JournalFiles.writeBytes(index, IndexDescriptor.entryOffset(start - 1), later);
+
+        try (Journal journal = Journal.open(new JournalContext().directory(dir).recoveryMode(RecoveryMode.STRICT)))
+        {
+            assertEquals(600, journal.appender().nextSequence(), "the torn frame past the durable position is the end");
+        }
+        final VerifyReport report = new JournalVerifier(dir, Set.of()).verify();
+        assertFalse(report.hasErrors(), report.findings().toString());
+    }
+
+    private static int frameOffset(final ByteBuffer entries, final int entry)
+    {
+        return entries.getInt(IndexDescriptor.entryOffset(entry) + IndexDescriptor.ENTRY_FRAME_OFFSET_OFFSET);
+    }
+
+    private static int lastEntryAtOrBelow(final ByteBuffer entries, final int capacity, final long offset)
+    {
+        int last = -1;
+        for (int i = 0; i < capacity && frameOffset(entries, i) != 0 && frameOffset(entries, i) <= offset; i++)
+        {
+            last = i;
+        }
+        return last;
+    }
+
+    private static void seekEverywhere(
+        final Path journal, final Random random, final long[] timestamps, final String what)
     {
         try (JournalReader reader = JournalReader.open(journal); Tailer tailer = reader.tailer(null, true))
         {
@@ -149,6 +237,16 @@ class IndexDamageAdversaryTest
                     assertEquals(s, b.getLong(o, LITTLE_ENDIAN));
                 }, 1), what);
                 assertEquals(sequence, seen[0], what);
+
+                // by time: the first record at or after the time, never a later one
+                int first = (int)sequence;
+                while (first > 0 && timestamps[first - 1] >= timestamps[(int)sequence])
+                {
+                    first--;
+                }
+                tailer.seekToTimestamp(timestamps[(int)sequence]);
+                assertEquals(1, tailer.poll((b, o, l, s, t, ty) -> seen[0] = s, 1), what);
+                assertEquals(first, seen[0], what + " seekToTimestamp");
             }
         }
     }
