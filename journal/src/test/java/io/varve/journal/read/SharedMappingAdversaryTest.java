@@ -46,11 +46,20 @@ class SharedMappingAdversaryTest
     private static LongArrayList readAll(final Tailer tailer)
     {
         final LongArrayList sequences = new LongArrayList();
-        while (tailer.poll((buffer, offset, length, sequence, timestamp, type) -> sequences.addLong(sequence), 1000) > 0)
+        while (tailer.poll((buffer, offset, length, sequence, timestamp, type) -> sequences.addLong(sequence),
+            1000) > 0)
         {
             Thread.onSpinWait();
         }
         return sequences;
+    }
+
+    private static LongArrayList lap(final JournalReader reader)
+    {
+        try (Tailer lap = reader.tailer())
+        {
+            return readAll(lap);
+        }
     }
 
     @Test
@@ -69,10 +78,7 @@ class SharedMappingAdversaryTest
                     // one tailer holds segment 0 through the compaction, another lapped everything, so the reader
                     // keeps the last segments mapped idle when the compaction swaps them
                     assertEquals(10, holding.poll((b, o, l, s, t, ty) -> { }, 10));
-                    try (Tailer lap = reader.tailer())
-                    {
-                        before = readAll(lap);
-                    }
+                    before = lap(reader);
                     assertEquals(20_000, before.size());
                     assertTrue(reader.segments().mappingsOpen() > 1, "idle mappings kept");
 
