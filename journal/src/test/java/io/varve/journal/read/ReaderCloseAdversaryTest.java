@@ -57,6 +57,9 @@ class ReaderCloseAdversaryTest
      */
     public static final class ClosingChild
     {
+        private static final java.util.concurrent.atomic.AtomicInteger FAILURES =
+            new java.util.concurrent.atomic.AtomicInteger();
+
         public static void main(final String[] args) throws Exception
         {
             final String mode = args[0];
@@ -95,6 +98,22 @@ class ReaderCloseAdversaryTest
             }
             else
             {
+                // the writer appends and rolls meanwhile, so tailers also map the segments it prepares ahead
+                final java.util.concurrent.atomic.AtomicBoolean writing =
+                    new java.util.concurrent.atomic.AtomicBoolean(true);
+                final Thread writer = new Thread(() ->
+                {
+                    final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(256));
+                    while (writing.get())
+                    {
+                        journal.appender().append(record, 0, 200);
+                        if (journal.appender().nextSequence() % 64 == 0)
+                        {
+                            Thread.yield();
+                        }
+                    }
+                });
+                writer.start();
                 for (int run = 0; run < 50; run++)
                 {
                     final JournalReader reader = JournalReader.open(dir);
@@ -117,9 +136,11 @@ class ReaderCloseAdversaryTest
                         thread.join();
                     }
                 }
+                writing.set(false);
+                writer.join();
                 journal.close();
             }
-            System.out.println("OK");
+            System.out.println(FAILURES.get() == 0 ? "OK" : "FAILURES " + FAILURES.get());
             System.out.flush();
         }
 
@@ -127,19 +148,35 @@ class ReaderCloseAdversaryTest
         {
             try
             {
+                final java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
                 for (int i = 0; i < 2000; i++)
                 {
                     tailer.poll(handler, 10);
                     tailer.position();
-                    if (i % 500 == 0)
+                    switch (random.nextInt(200))
                     {
-                        tailer.seekToStart();
+                        case 0:
+                            tailer.seekToStart();
+                            break;
+                        case 1:
+                            tailer.seekToEnd();
+                            break;
+                        case 2:
+                            tailer.seekToSequence(random.nextLong(2000));
+                            break;
+                        default:
+                            break;
                     }
                 }
             }
             catch (final JournalClosedException ex)
             {
                 // the promised outcome: a clear exception, no crash
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                FAILURES.incrementAndGet();
+                ex.printStackTrace(System.out);
             }
             finally
             {
