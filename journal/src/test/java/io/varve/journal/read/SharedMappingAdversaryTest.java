@@ -189,10 +189,10 @@ class SharedMappingAdversaryTest
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("a segment file cut short under a tailer that checks checksums kills the JVM: " +
-        "the CRC32C intrinsic (StubRoutines::updateBytesCRC32C) reads the mapping past the file's end and the JVM does " +
-        "not turn that SIGBUS into an error. Inherent to reading a mapping (MappedFile: files are never truncated " +
-        "while mapped); avoiding it would need the file's length checked before each checksum")
+    @org.junit.jupiter.api.Disabled("a segment file cut short under a tailer that checks checksums kills the " +
+        "JVM: the CRC32C intrinsic (StubRoutines::updateBytesCRC32C) reads the mapping past the file's end and the " +
+        "JVM does not turn that SIGBUS into an error. Inherent to reading a mapping (MappedFile: files are never " +
+        "truncated while mapped); avoiding it would need the file's length checked before each checksum")
     void shouldNotKillTheJvmWhenASegmentIsCutShortUnderATailerThatChecksChecksums() throws Exception
     {
         final io.varve.journal.ChildJvm.Result result = io.varve.journal.ChildJvm.runToEnd(
