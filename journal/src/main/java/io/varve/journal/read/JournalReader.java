@@ -319,8 +319,22 @@ public final class JournalReader implements AutoCloseable
      * The named tailers recorded in the metadata file, read without locks.
      *
      * @return one entry per named tailer.
+     * @throws io.varve.journal.JournalClosedException when the reader is closed.
      */
     public List<NamedTailerInfo> namedTailers()
+    {
+        acquireMetadata();
+        try
+        {
+            return readNamedTailers();
+        }
+        finally
+        {
+            releaseMetadata();
+        }
+    }
+
+    private List<NamedTailerInfo> readNamedTailers()
     {
         final UnsafeBuffer table = metadata.tailerTable();
         final List<NamedTailerInfo> tailers = new ArrayList<>();
@@ -340,7 +354,8 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * The journal's live counters, read without locks.
+     * The journal's live counters, read without locks: a view of the metadata mapping, not to be read after the
+     * reader (and every tailer of it) is closed, when the mapping is gone.
      *
      * @return a reader over the counters.
      */

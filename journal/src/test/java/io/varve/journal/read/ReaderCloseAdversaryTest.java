@@ -50,6 +50,11 @@ class ReaderCloseAdversaryTest
             ChildJvm.start(ClosingChild.class, mode, dir.toString()), 120);
         assertEquals(0, result.exitCode(), String.join("\n", result.lines()));
         assertTrue(result.lines().contains("OK"), String.join("\n", result.lines()));
+        if ("reader".equals(mode))
+        {
+            assertTrue(result.lines().stream().anyMatch((line) -> line.startsWith("NAMED refused")),
+                String.join("\n", result.lines()));
+        }
     }
 
     /**
@@ -95,6 +100,14 @@ class ReaderCloseAdversaryTest
                 }
                 reader.close();
                 pollAfterClose(tailer, ignore);
+                try
+                {
+                    System.out.println("NAMED " + reader.namedTailers());
+                }
+                catch (final JournalClosedException ex)
+                {
+                    System.out.println("NAMED refused: " + ex.getMessage());
+                }
             }
             else
             {
