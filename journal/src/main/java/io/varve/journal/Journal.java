@@ -576,13 +576,13 @@ public final class Journal implements AutoCloseable
         }
         CloseHelper.quietClose(agentRunner);
         CloseHelper.quietClose(syncer);
-        // the reader's kept segment mappings; it does not close the metadata file, which is the writer's
-        CloseHelper.quietClose(reader);
         if (!failure.hasFailed())
         {
             metadata.writerProcess(0, 0);
         }
-        CloseHelper.quietClose(metadata);
+        // the reader's kept segment mappings, and the metadata file: unmapped now, or when the last tailer still open
+        // is closed, since its counters and named positions are views of that mapping
+        CloseHelper.quietClose(reader::closeWithMetadata);
         lock.close();
         if (error != null)
         {

@@ -53,7 +53,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * Threading: threadsafe for opening tailers; each tailer is used by one thread, and the tailers of one reader may
  * run on different threads. They share the reader's mappings through a lock taken only when a tailer rolls to
  * another segment, seeks or waits for the next segment, never while it polls records; a mapping is unmapped only
- * when no tailer holds it. {@link #close()} after the tailers.
+ * when no tailer holds it. {@link #close()} after the tailers: a tailer still open then reads on in the segment it
+ * holds and fails with a {@link io.varve.journal.JournalClosedException} when it would move to another, and the
+ * metadata file (the counters and named positions its tailers use) stays mapped until the last tailer is closed.
  */
 public final class JournalReader implements AutoCloseable
 {
@@ -64,6 +66,13 @@ public final class JournalReader implements AutoCloseable
     private final long journalId;
     private final String journalKey;
     private final SegmentCache segments;
+    /**
+     * Users of the metadata mapping besides the reader itself: open tailers (their counters and tailer table slot
+     * point into it) and calls opening one. Guarded by this object's lock.
+     */
+    private int metadataUsers;
+    /** The metadata file is to be unmapped when its last user lets go. Guarded by this object's lock. */
+    private boolean unmapMetadataWhenUnused;
     private boolean closed;
 
     private JournalReader(final Path directory, final MetadataFile metadata, final boolean ownsMetadata)
@@ -220,7 +229,20 @@ public final class JournalReader implements AutoCloseable
      */
     public Tailer tailer(final String name, final boolean verifyChecksums, final boolean skipAheadWhenBehind)
     {
-        checkOpen();
+        // the metadata stays mapped while the tailer is opened, even when another thread closes the reader meanwhile
+        acquireMetadata();
+        try
+        {
+            return openTailer(name, verifyChecksums, skipAheadWhenBehind);
+        }
+        finally
+        {
+            releaseMetadata();
+        }
+    }
+
+    private Tailer openTailer(final String name, final boolean verifyChecksums, final boolean skipAheadWhenBehind)
+    {
         if (name == null)
         {
             return new Tailer(this, verifyChecksums, null, skipAheadWhenBehind).seekToStart();
@@ -282,16 +304,37 @@ public final class JournalReader implements AutoCloseable
      */
     public boolean deleteTailerName(final String name)
     {
-        checkOpen();
-        return TailerPosition.delete(metadata.tailerTable(), name);
+        acquireMetadata();
+        try
+        {
+            return TailerPosition.delete(metadata.tailerTable(), name);
+        }
+        finally
+        {
+            releaseMetadata();
+        }
     }
 
     /**
      * The named tailers recorded in the metadata file, read without locks.
      *
      * @return one entry per named tailer.
+     * @throws io.varve.journal.JournalClosedException when the reader is closed.
      */
     public List<NamedTailerInfo> namedTailers()
+    {
+        acquireMetadata();
+        try
+        {
+            return readNamedTailers();
+        }
+        finally
+        {
+            releaseMetadata();
+        }
+    }
+
+    private List<NamedTailerInfo> readNamedTailers()
     {
         final UnsafeBuffer table = metadata.tailerTable();
         final List<NamedTailerInfo> tailers = new ArrayList<>();
@@ -311,7 +354,8 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * The journal's live counters, read without locks.
+     * The journal's live counters, read without locks: a view of the metadata mapping, not to be read after the
+     * reader (and every tailer of it) is closed, when the mapping is gone.
      *
      * @return a reader over the counters.
      */
@@ -405,19 +449,79 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * Unmap the segments no tailer holds, and the metadata file unless it is the writer's. Tailers must be closed
-     * first; a segment a tailer still holds is unmapped when that tailer closes.
+     * Keep the metadata file mapped for a tailer, or while one is opened; every call is matched by
+     * {@link #releaseMetadata()}.
+     *
+     * @throws io.varve.journal.JournalClosedException when the reader is closed.
+     */
+    synchronized void acquireMetadata()
+    {
+        checkOpen();
+        metadataUsers++;
+    }
+
+    /**
+     * A tailer has let go of the metadata file (its position slot is released): the last one unmaps it when the
+     * reader was closed meanwhile.
+     */
+    void releaseMetadata()
+    {
+        final boolean unmap;
+        synchronized (this)
+        {
+            if (metadataUsers <= 0)
+            {
+                throw new IllegalStateException("metadata released more often than acquired: " + directory);
+            }
+            unmap = --metadataUsers == 0 && unmapMetadataWhenUnused;
+            if (unmap)
+            {
+                unmapMetadataWhenUnused = false;
+            }
+        }
+        if (unmap)
+        {
+            metadata.close();
+        }
+    }
+
+    /**
+     * Unmap the segments no tailer holds, and the metadata file unless it is the writer's. Tailers should be closed
+     * first; a segment a tailer still holds is unmapped when that tailer closes, and so is the metadata file, whose
+     * counters and named positions the tailers use.
      */
     public void close()
     {
-        if (!closed)
+        close(ownsMetadata);
+    }
+
+    /**
+     * Close the reader of a journal and unmap the writer's metadata file it was given, at once or, when tailers are
+     * still open, when the last of them is closed: for the writer's {@code close()}, so that a tailer a thread still
+     * polls never reads an unmapped counter.
+     */
+    public void closeWithMetadata()
+    {
+        close(true);
+    }
+
+    private void close(final boolean unmapMetadata)
+    {
+        final boolean unmapNow;
+        synchronized (this)
         {
-            closed = true;
-            segments.close();
-            if (ownsMetadata)
+            if (closed)
             {
-                metadata.close();
+                return;
             }
+            closed = true;
+            unmapNow = unmapMetadata && metadataUsers == 0;
+            unmapMetadataWhenUnused = unmapMetadata && !unmapNow;
+        }
+        segments.close();
+        if (unmapNow)
+        {
+            metadata.close();
         }
     }
 }

@@ -343,7 +343,9 @@ final class MappedSegment
                 high = mid - 1;
             }
         }
-        while (found >= 0 && !entryMatchesFrame(frames, entries, found))
+        // walking back, an entry out of order (damage) may lie beyond the offset: never start past what is sought
+        while (found >= 0 && (IndexDescriptor.frameOffsetVolatile(entries, found) > offset ||
+            !entryMatchesFrame(frames, entries, found)))
         {
             found--;
         }
@@ -374,9 +376,7 @@ final class MappedSegment
         while (low <= high)
         {
             final int mid = (low + high) >>> 1;
-            final long value = bySequence ?
-                IndexDescriptor.sequence(entries, mid) : IndexDescriptor.timestamp(entries, mid);
-            if (value <= key)
+            if (keyOf(entries, mid, bySequence) <= key)
             {
                 found = mid;
                 low = mid + 1;
@@ -386,11 +386,17 @@ final class MappedSegment
                 high = mid - 1;
             }
         }
-        while (found >= 0 && !entryMatchesFrame(frames, entries, found))
+        // walking back, an entry out of order (damage) may be above the key: starting there would skip records
+        while (found >= 0 && (keyOf(entries, found, bySequence) > key || !entryMatchesFrame(frames, entries, found)))
         {
             found--;
         }
         return found;
+    }
+
+    private static long keyOf(final UnsafeBuffer entries, final int entry, final boolean bySequence)
+    {
+        return bySequence ? IndexDescriptor.sequence(entries, entry) : IndexDescriptor.timestamp(entries, entry);
     }
 
     private static int validEntries(final Index index)

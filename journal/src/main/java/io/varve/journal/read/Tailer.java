@@ -118,6 +118,8 @@ public final class Tailer implements AutoCloseable
         final TailerPosition persisted,
         final boolean skipAheadWhenBehind)
     {
+        // the counters below are views of the metadata mapping: the reader keeps it mapped until this tailer closes
+        reader.acquireMetadata();
         this.skipAheadWhenBehind = skipAheadWhenBehind;
         this.firstPosition = reader.metadata().counter(JournalCounter.FIRST_POSITION);
         this.writerPosition = reader.metadata().counter(JournalCounter.WRITER_POSITION);
@@ -162,6 +164,19 @@ public final class Tailer implements AutoCloseable
             // parked before a segment not started yet: the reader is not wrapped over any mapping
             return 0;
         }
+        try
+        {
+            return pollRecords(handler, limit);
+        }
+        catch (final InternalError ex)
+        {
+            // the JVM's word for SIGBUS in a read of a mapping: a file cut short under it
+            throw cutShortUnderTheMapping(ex);
+        }
+    }
+
+    private int pollRecords(final RecordHandler handler, final int limit)
+    {
         final FrameReader frames = this.frames;
         final TailerPosition persisted = this.persisted;
         // Once per poll: a positional writer's bytes are trusted only below the counter it moves after each write.
@@ -233,6 +248,28 @@ public final class Tailer implements AutoCloseable
             persisted.touch(System.currentTimeMillis());
         }
         return delivered;
+    }
+
+    /**
+     * A read of the mapping faulted: when the segment's file is now shorter than the mapping, name the file and
+     * where the tailer stood; any other fault (the handler's own) is not ours to explain.
+     */
+    private RuntimeException cutShortUnderTheMapping(final InternalError fault)
+    {
+        final MappedSegment segment = this.segment;
+        if (segment != null)
+        {
+            final java.nio.file.attribute.BasicFileAttributes now = SegmentCache.attributes(segment.path());
+            if (now == null || now.size() < segment.mappedLength())
+            {
+                final JournalCorruptionException ex = corrupt(segment.path(), frames.offset(),
+                    "segment file cut short while mapped: length=" + (now == null ? "deleted" : now.size()) +
+                    " mapped=" + segment.mappedLength() + " (the reads past its end fault)");
+                ex.addSuppressed(fault);
+                return ex;
+            }
+        }
+        throw fault;
     }
 
     private JournalCorruptionException truncated()
@@ -792,6 +829,13 @@ public final class Tailer implements AutoCloseable
             }
             else if (result == FrameReader.END_OF_SEGMENT)
             {
+                if (target.isTruncated())
+                {
+                    // the records after the cut are gone: not the end of the journal, whatever the seek looked for
+                    segments.release(target);
+                    throw corrupt(target.path(), walk.offset(), "segment file truncated: length=" + walk.limit() +
+                        " expected=" + segmentLength + ": the seek reached the cut");
+                }
                 return new TailerSeek(walk.limit(), walk.nextSequence(), walk.lastTimestamp(), true, previous);
             }
             else if (result == FrameReader.NOT_WRITTEN)
@@ -979,9 +1023,16 @@ public final class Tailer implements AutoCloseable
                 segments.release(prepared);
                 prepared = null;
             }
-            if (persisted != null)
+            try
             {
-                persisted.close();
+                if (persisted != null)
+                {
+                    persisted.close();
+                }
+            }
+            finally
+            {
+                reader.releaseMetadata();
             }
         }
     }

@@ -1137,7 +1137,10 @@ public final class JournalRecovery
                 return reader.position(FIRST_FRAME, frames.baseSequence(), Long.MIN_VALUE);
             }
             int entry = lastEntryAtOrBelow(limitOffset);
-            while (entry >= 0 && !entryMatchesFrame(entry))
+            // walking back, an entry out of order (damage) may point past the limit: starting there would leave the
+            // frames from the limit to it unread, and a full scan would then call them durable
+            while (entry >= 0 && (IndexDescriptor.frameOffsetVolatile(indexFile.buffer(), entry) > limitOffset ||
+                !entryMatchesFrame(entry)))
             {
                 entry--;
             }

@@ -68,11 +68,19 @@ public final class MappedFile implements AutoCloseable
 
     /**
      * Populate the page tables of the whole mapping for writing, so the page faults happen now, on this thread, and
-     * not later on the writer's; see {@link PageTables}.
+     * not later on the writer's; see {@link PageTables}. A read-only mapping is populated for reading, where that
+     * takes one call: writing to it, even a byte unchanged, would kill the JVM with SIGSEGV.
      */
     public void preTouch()
     {
-        PageTables.populateWrite(buffer.addressOffset(), buffer.capacity());
+        if (readOnly)
+        {
+            PageTables.populateRead(buffer.addressOffset(), buffer.capacity());
+        }
+        else
+        {
+            PageTables.populateWrite(buffer.addressOffset(), buffer.capacity());
+        }
     }
 
     /**

@@ -102,19 +102,27 @@ public final class PageTables
 
     /**
      * Populate the page tables of a shared writable mapping as if every page had been written, without changing a
-     * byte: in one kernel call where it can, otherwise, or if that call fails, by touching every page.
+     * byte: in one kernel call where it can, otherwise by touching every page.
      * <p>
-     * On a sparse file the touching fallback would raise SIGBUS where the file system cannot back a page; such
-     * files use {@link #tryPopulateWrite(long, long)} instead.
+     * When the kernel call is there, an address not page aligned is taken from the start of its page; when the call
+     * refuses, nothing is touched: it refuses where touching would raise SIGBUS (a file cut short under the
+     * mapping, a page the file system cannot back), and SIGBUS in a touch kills the JVM; the pages then fault when
+     * first written, as without a populate. On a sparse file the touching fallback would raise SIGBUS where the
+     * file system cannot back a page; such files use {@link #tryPopulateWrite(long, long)} instead.
      *
      * @param address of the first byte, page aligned.
      * @param length  bytes.
      */
     public static void populateWrite(final long address, final long length)
     {
-        if (!tryPopulateWrite(address, length))
+        if (MADVISE == null)
         {
             touch(address, length);
+        }
+        else if (length > 0)
+        {
+            final long aligned = address & -PAGE_SIZE;
+            tryPopulateWrite(aligned, length + (address - aligned));
         }
     }
 

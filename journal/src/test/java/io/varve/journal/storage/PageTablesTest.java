@@ -119,7 +119,7 @@ class PageTablesTest
             assertFalse(PageTables.populateRead(unaligned, LENGTH - PageTables.PAGE_SIZE));
             assertFalse(PageTables.tryPopulateWrite(mapped.address(), -PageTables.PAGE_SIZE));
 
-            // populateWrite falls back to touching every page
+            // populateWrite populates from the start of the page (natively), or touches every page
             PageTables.populateWrite(unaligned, LENGTH - PageTables.PAGE_SIZE);
             assertTrue(rssKiB(mapped.address()) >= (LENGTH - PageTables.PAGE_SIZE) / 1024);
             PageTables.populateWrite(mapped.address(), LENGTH);
