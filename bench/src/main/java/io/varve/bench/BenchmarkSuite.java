@@ -47,6 +47,10 @@ public final class BenchmarkSuite
     public static void main(final String[] args)
     {
         final Arguments arguments = new Arguments(args);
+        if (arguments.has("varve-native-access"))
+        {
+            System.setProperty(ForkFlags.VARVE_NATIVE_ACCESS_PROP_NAME, "true");
+        }
         if (arguments.has("redraw"))
         {
             final Path folder = Path.of(arguments.get("redraw", null));
@@ -74,7 +78,7 @@ public final class BenchmarkSuite
             throw new UncheckedIOException(ex);
         }
         final String command = "bench/run --" + plan.name() + (only.isEmpty() ? "" : " --only=" +
-            String.join(",", only));
+            String.join(",", only)) + (arguments.has("varve-native-access") ? " --varve-native-access" : "");
 
         out.println("Varve bench: " + plan.name() + " suite -> " + results);
         EmbeddedArchive.deleteStaleDriverDirectories();

@@ -19,6 +19,14 @@ public final class ForkFlags
     public static final String HEAP_MAX = "-Xmx1g";
     /** The one flag Varve needs, and Aeron too: Agrona 2.x reaches {@code jdk.internal.misc.Unsafe}. */
     public static final String AGRONA = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
+    /**
+     * Varve's one optional flag: with it, on JDK 22 and later, segments' page tables are populated with one
+     * {@code madvise} each (see the README). Given to Varve's forks only when the suite runs with
+     * {@code --varve-native-access}, so a default run measures Varve with its one required flag.
+     */
+    public static final String VARVE_NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+    /** System property the suite sets from {@code --varve-native-access}, for its forks and child JVMs. */
+    public static final String VARVE_NATIVE_ACCESS_PROP_NAME = "varve.bench.native.access";
     /** Aeron Archive's CRC-32C checksums (Agrona's {@code Crc32}) reach into {@code java.util.zip}. */
     public static final String AERON_CHECKSUMS = "--add-opens=java.base/java.util.zip=ALL-UNNAMED";
     /** Chronicle Queue on JDK 17, with the two below: the smallest set that runs without errors or warnings. */
@@ -51,7 +59,12 @@ public final class ForkFlags
      */
     public static List<String> forSystem(final BenchSystem system)
     {
-        return forSystem(system, Runtime.version().feature());
+        final List<String> flags = forSystem(system, Runtime.version().feature());
+        if (system == BenchSystem.VARVE && Boolean.getBoolean(VARVE_NATIVE_ACCESS_PROP_NAME))
+        {
+            flags.add(VARVE_NATIVE_ACCESS);
+        }
+        return flags;
     }
 
     /**

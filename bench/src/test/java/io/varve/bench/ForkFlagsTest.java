@@ -17,6 +17,8 @@ class ForkFlagsTest
             ForkFlags.forSystem(BenchSystem.VARVE, 17));
         assertEquals(List.of(ForkFlags.HEAP_MIN, ForkFlags.HEAP_MAX, ForkFlags.AGRONA),
             ForkFlags.forSystem(BenchSystem.VARVE, 25));
+        assertFalse(ForkFlags.forSystem(BenchSystem.VARVE).contains(ForkFlags.VARVE_NATIVE_ACCESS),
+            "the optional native access flag only when asked for");
     }
 
     @Test
