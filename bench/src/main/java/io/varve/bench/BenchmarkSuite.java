@@ -47,10 +47,8 @@ public final class BenchmarkSuite
     public static void main(final String[] args)
     {
         final Arguments arguments = new Arguments(args);
-        if (arguments.has("varve-native-access"))
-        {
-            System.setProperty(ForkFlags.VARVE_NATIVE_ACCESS_PROP_NAME, "true");
-        }
+        System.setProperty(ForkFlags.VARVE_NATIVE_ACCESS_PROP_NAME,
+            Boolean.toString(arguments.has("varve-native-access")));
         if (arguments.has("redraw"))
         {
             final Path folder = Path.of(arguments.get("redraw", null));
