@@ -108,7 +108,8 @@ public final class SegmentPreparer implements Agent
     }
 
     /**
-     * Create, map and touch a segment and its index; make their names durable.
+     * Create, map and touch a segment and its index; make their names durable. For {@code WriteMode.POSITIONAL} the
+     * segment file is created sparse at full length and opened for positional writes, never mapped.
      *
      * @param basePosition of the new segment.
      * @return the mapped pair.
@@ -116,10 +117,6 @@ public final class SegmentPreparer implements Agent
      */
     public SegmentMapping prepare(final long basePosition)
     {
-        if (positional)
-        {
-            return prepareSparse(basePosition);
-        }
         final String segmentName = JournalDirectoryLayout.segmentFileName(basePosition);
         final String indexName = JournalDirectoryLayout.indexFileName(basePosition);
         directory.delete(indexName);
@@ -127,79 +124,50 @@ public final class SegmentPreparer implements Agent
         adoptableBase = -1;
         if (!adopt)
         {
-            directory.allocate(segmentName, segmentLength);
+            if (positional)
+            {
+                directory.allocateSparse(segmentName, segmentLength);
+            }
+            else
+            {
+                directory.allocate(segmentName, segmentLength);
+            }
         }
         MappedFile segment = null;
-        MappedFile index = null;
-        try
-        {
-            directory.allocate(indexName, IndexDescriptor.fileLength(segmentLength, indexInterval));
-            segment = MappedFile.map(directory.resolve(segmentName), segmentLength, false);
-            index = MappedFile.map(
-                directory.resolve(indexName), IndexDescriptor.fileLength(segmentLength, indexInterval), false);
-            IndexDescriptor.writeHeader(index.buffer(), basePosition, journalId, indexInterval);
-            if (preTouch)
-            {
-                segment.preTouch();
-            }
-            directory.fsync();
-            return new SegmentMapping(basePosition, segment, index);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            if (segment != null)
-            {
-                segment.close();
-            }
-            if (index != null)
-            {
-                index.close();
-            }
-            directory.delete(indexName);
-            directory.delete(segmentName);
-            if (ex instanceof IOException)
-            {
-                throw new UncheckedIOException("cannot map new segment: file=" + segmentName, (IOException)ex);
-            }
-            throw (RuntimeException)ex;
-        }
-    }
-
-    /**
-     * {@link #prepare(long)} for {@code WriteMode.POSITIONAL}: the segment file created sparse at full length and
-     * opened for positional writes, never mapped; its index allocated and mapped as in the mapped mode.
-     */
-    private SegmentMapping prepareSparse(final long basePosition)
-    {
-        final String segmentName = JournalDirectoryLayout.segmentFileName(basePosition);
-        final String indexName = JournalDirectoryLayout.indexFileName(basePosition);
-        directory.delete(indexName);
-        final boolean adopt = basePosition == adoptableBase && hasFullLength(segmentName);
-        adoptableBase = -1;
-        if (!adopt)
-        {
-            directory.allocateSparse(segmentName, segmentLength);
-        }
         FileChannel channel = null;
+        MappedFile index = null;
         try
         {
             final int indexLength = IndexDescriptor.fileLength(segmentLength, indexInterval);
             directory.allocate(indexName, indexLength);
-            channel = FileChannel.open(
-                directory.resolve(segmentName), StandardOpenOption.READ, StandardOpenOption.WRITE);
-            final MappedFile index = MappedFile.map(directory.resolve(indexName), indexLength, false);
+            if (positional)
+            {
+                channel = FileChannel.open(
+                    directory.resolve(segmentName), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+            else
+            {
+                segment = MappedFile.map(directory.resolve(segmentName), segmentLength, false);
+            }
+            index = MappedFile.map(directory.resolve(indexName), indexLength, false);
             IndexDescriptor.writeHeader(index.buffer(), basePosition, journalId, indexInterval);
+            if (preTouch && segment != null)
+            {
+                segment.preTouch();
+            }
             directory.fsync();
-            return new SegmentMapping(basePosition, directory.resolve(segmentName), channel, index);
+            return positional ?
+                new SegmentMapping(basePosition, directory.resolve(segmentName), channel, index) :
+                new SegmentMapping(basePosition, segment, index);
         }
         catch (final IOException | RuntimeException ex)
         {
-            CloseHelper.quietClose(channel);
+            CloseHelper.quietCloseAll(segment, channel, index);
             directory.delete(indexName);
             directory.delete(segmentName);
             if (ex instanceof IOException)
             {
-                throw new UncheckedIOException("cannot open new segment: file=" + segmentName, (IOException)ex);
+                throw new UncheckedIOException("cannot prepare new segment: file=" + segmentName, (IOException)ex);
             }
             throw (RuntimeException)ex;
         }
