@@ -701,6 +701,7 @@ public final class Appender implements AutoCloseable
             final int done = stage.position() - from;
             if (isOutOfSpace(ex))
             {
+                eraseRefusedWrite(fileOffset, done, ex);
                 throw StorageSpaceException.ofWrite(channelPath, fileOffset + done, to - from - done, ex);
             }
             throw failure.fail(new UncheckedIOException("positional write failed: file=" + channelPath +
@@ -712,6 +713,31 @@ public final class Appender implements AutoCloseable
             {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private void eraseRefusedWrite(final int fileOffset, final int done, final IOException refusal)
+    {
+        // A write cut short by a file size limit leaves what it copied before the limit, which may hold whole frames,
+        // the refused record's among them: recovery would keep a record its append reported as not made. Zero it
+        // (rewriting bytes below the limit needs no new space); the staged records stay staged and are written again.
+        if (done == 0)
+        {
+            return;
+        }
+        final ByteBuffer zeros = ByteBuffer.allocate(done);
+        try
+        {
+            while (zeros.hasRemaining())
+            {
+                channel.write(zeros, fileOffset + zeros.position());
+            }
+        }
+        catch (final IOException ex)
+        {
+            ex.addSuppressed(refusal);
+            throw failure.fail(new UncheckedIOException("cannot erase a refused positional write: file=" + channelPath +
+                " position=" + fileOffset + " length=" + done, ex));
         }
     }
 
